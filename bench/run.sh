@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Run the kbench image on kseg and on qemu-system-mipsel -M malta, check that
+# both print the same (correct) results and compare their wall times.
+#
+# usage: bench/run.sh [-n RUNS] [--kseg PATH|none] [--qemu PATH|none]
+#                     [KBENCH.bin [KBENCH.swapped.bin]]
+#
+# Builds nothing: by default it takes build/bench/kbench.bin and
+# build/bench/kbench.swapped.bin (BUILD_DIR overrides "build") and the kseg
+# executable at build/kseg or build/src/kseg.  Either emulator may be missing;
+# the table then shows the other one only.
+# Environment: BUILD_DIR, KSEG, QEMU, RUNS, TIMEOUT (seconds per run, 600).
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${BUILD_DIR:-$root/build}
+runs=${RUNS:-3}
+limit=${TIMEOUT:-600}
+kseg=${KSEG:-}
+qemu=${QEMU:-}
+image=
+swapped=
+
+usage() {
+    sed -n '2,13s/^# \{0,1\}//p' "$0"
+    exit "${1:-2}"
+}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    -n|--runs) runs=$2; shift 2 ;;
+    --kseg) kseg=$2; shift 2 ;;
+    --qemu) qemu=$2; shift 2 ;;
+    -h|--help) usage 0 ;;
+    -*) echo "run.sh: unknown option $1" >&2; usage ;;
+    *)
+        if [ -z "$image" ]; then image=$1
+        elif [ -z "$swapped" ]; then swapped=$1
+        else usage
+        fi
+        shift ;;
+    esac
+done
+case $runs in ''|*[!0-9]*|0) echo "run.sh: bad run count '$runs'" >&2; exit 2 ;; esac
+
+[ -n "$image" ] || image=$build/bench/kbench.bin
+if [ -z "$swapped" ]; then
+    swapped=${image%.bin}.swapped.bin
+fi
+if [ -z "$kseg" ]; then
+    for candidate in "$build/kseg" "$build/src/kseg"; do
+        if [ -x "$candidate" ]; then kseg=$candidate; break; fi
+    done
+fi
+[ -n "$qemu" ] || qemu=$(command -v qemu-system-mipsel || true)
+[ "$kseg" = none ] && kseg=
+[ "$qemu" = none ] && qemu=
+
+if [ -n "$kseg" ] && [ ! -x "$kseg" ]; then
+    echo "run.sh: kseg '$kseg' is not executable" >&2; exit 2
+fi
+if [ -n "$kseg" ] && [ ! -f "$image" ]; then
+    echo "run.sh: no image $image (build first: ninja -C $build)" >&2; exit 2
+fi
+if [ -n "$qemu" ] && [ ! -f "$swapped" ]; then
+    echo "run.sh: no swapped image $swapped (build first: ninja -C $build)" >&2; exit 2
+fi
+if [ -z "$kseg" ] && [ -z "$qemu" ]; then
+    echo "run.sh: neither kseg nor qemu-system-mipsel found" >&2; exit 2
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now_ns() { date +%s%N; }
+
+# run_one NAME RUN: runs the emulator once; leaves NAME.RUN.{out,err,time}
+run_one() {
+    local name=$1 run=$2 status t0 t1
+    local out=$tmp/$name.$run.out err=$tmp/$name.$run.err
+    t0=$(now_ns)
+    if [ "$name" = kseg ]; then
+        timeout "$limit" "$kseg" -M malta -m 256 -bios "$image" -nographic \
+            -no-reboot -serial null -serial null -serial stdio -stats \
+            </dev/null >"$out.raw" 2>"$err"
+    else
+        timeout "$limit" "$qemu" -M malta -m 256 -bios "$swapped" -display none \
+            -monitor none -no-reboot -serial null -serial null -serial stdio \
+            </dev/null >"$out.raw" 2>"$err"
+    fi
+    status=$?
+    t1=$(now_ns)
+    tr -d '\r' <"$out.raw" >"$out"
+    if [ $status -ne 0 ]; then
+        [ $status -eq 124 ] && echo "$name: run $run timed out after ${limit}s" >&2 \
+            || echo "$name: run $run exited with status $status" >&2
+        cat "$err" >&2
+        cat "$out" >&2
+        exit 1
+    fi
+    if ! grep -q '^kbench: PASS$' "$out"; then
+        echo "$name: run $run did not print 'kbench: PASS':" >&2
+        cat "$out" >&2
+        exit 1
+    fi
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }' >"$tmp/$name.$run.time"
+}
+
+emulators=()
+[ -n "$kseg" ] && emulators+=(kseg)
+[ -n "$qemu" ] && emulators+=(qemu)
+
+reference=
+for run in $(seq 1 "$runs"); do
+    for name in "${emulators[@]}"; do
+        printf '%s run %d/%d ... ' "$name" "$run" "$runs" >&2
+        run_one "$name" "$run"
+        cat "$tmp/$name.$run.time" >&2
+        if [ -z "$reference" ]; then
+            reference=$tmp/$name.$run.out
+        elif ! cmp -s "$reference" "$tmp/$name.$run.out"; then
+            echo "run.sh: $name run $run printed different results:" >&2
+            diff -u --label "$(basename "$reference" .out)" --label "$name.$run" \
+                "$reference" "$tmp/$name.$run.out" >&2
+            exit 1
+        fi
+    done
+done
+
+best() { sort -n "$tmp/$1".*.time | head -n 1; }
+all_times() { cat "$tmp/$1".*.time | tr '\n' ' '; }
+
+# kseg -stats: "kseg: <N> instructions in <S> s (<M> MIPS)"; taken from the
+# fastest run.
+insns=
+kseg_mips=
+if [ -n "$kseg" ]; then
+    kbest=$(best kseg)
+    for f in "$tmp"/kseg.*.time; do
+        if [ "$(cat "$f")" = "$kbest" ]; then
+            stats=$(grep -Eo 'kseg: [0-9]+ instructions in [0-9.]+ s \([0-9.]+ MIPS\)' \
+                    "${f%.time}.err" | tail -n 1)
+            if [ -n "$stats" ]; then
+                insns=$(echo "$stats" | awk '{ print $2 }')
+                kseg_mips=$(echo "$stats" | awk '{ print substr($7, 2) }')
+            fi
+            break
+        fi
+    done
+fi
+
+echo
+echo "kbench: $(basename "$image"), best of $runs run(s), wall time including start-up"
+echo "results: $(grep -c ' ok$' "$reference") kernels ok, the same in all ${#emulators[@]}x$runs run(s)"
+printf '%-10s %10s %12s   %s\n' emulator "best (s)" "guest MIPS" "all runs (s)"
+for name in "${emulators[@]}"; do
+    b=$(best "$name")
+    if [ -n "$insns" ]; then
+        m=$(awk -v n="$insns" -v t="$b" 'BEGIN { printf "%.0f", n / t / 1e6 }')
+    else
+        m=-
+    fi
+    printf '%-10s %10s %12s   %s\n' "$name" "$b" "$m" "$(all_times "$name")"
+done
+if [ -n "$kseg" ] && [ -n "$qemu" ]; then
+    awk -v k="$(best kseg)" -v q="$(best qemu)" 'BEGIN {
+        r = k / q
+        printf "kseg/qemu  %10.3f   (%s)\n", r,
+            r <= 1 ? sprintf("kseg %.2fx faster", q / k) : sprintf("kseg %.2fx slower", r)
+    }'
+fi
+if [ -n "$kseg" ]; then
+    if [ -n "$insns" ]; then
+        echo "kseg -stats: $insns guest instructions, $kseg_mips MIPS (emulation time only)"
+    else
+        echo "kseg -stats: no 'kseg: N instructions in S s (M MIPS)' line on stderr"
+    fi
+fi

@@ -1,0 +1,154 @@
+/* The MIPS32r2 CPU: architectural state and the interface the board and frontend use.
+ *
+ * One struct holds everything an instruction can see, hot fields first (GPRs, PC, the
+ * software TLB pointers), CP0 next, big arrays (TLB, software TLB) last. */
+#ifndef KSEG_CPU_H
+#define KSEG_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/decode.h"
+#include "mmu/softtlb.h"
+#include "mmu/tlb.h"
+
+typedef struct bus bus_t;
+typedef struct cpu cpu_t;
+typedef struct code_page code_page_t;
+
+/* The CPU clock the board runs at (QEMU's Malta: 320 MHz); Count ticks at half of it as on
+ * a 24Kc. One executed instruction is one CPU cycle of virtual time. */
+#define CPU_CLOCK_HZ 320000000u
+
+/* Exception codes (Cause.ExcCode), MIPS32 Vol. III table 9.31. */
+enum {
+    EXC_INT = 0, EXC_MOD = 1, EXC_TLBL = 2, EXC_TLBS = 3, EXC_ADEL = 4, EXC_ADES = 5,
+    EXC_IBE = 6, EXC_DBE = 7, EXC_SYS = 8, EXC_BP = 9, EXC_RI = 10, EXC_CPU = 11,
+    EXC_OV = 12, EXC_TR = 13, EXC_WATCH = 23, EXC_MCHECK = 24,
+    /* Not Cause codes: pseudo-exceptions the CPU loop handles the same way. */
+    EXC_TLBL_REFILL = 0x100 | EXC_TLBL, /* a TLB miss: may use the refill vector */
+    EXC_TLBS_REFILL = 0x100 | EXC_TLBS,
+    EXC_DEBUG_BP = 0x200,               /* SDBBP: debug exception */
+};
+
+/* Status register bits. */
+#define ST_IE   (1u << 0)
+#define ST_EXL  (1u << 1)
+#define ST_ERL  (1u << 2)
+#define ST_KSU  (3u << 3)
+#define ST_UM   (1u << 4)
+#define ST_IM   (0xFFu << 8)
+#define ST_NMI  (1u << 19)
+#define ST_SR   (1u << 20)
+#define ST_BEV  (1u << 22)
+#define ST_CU0  (1u << 28)
+/* Cause register bits. */
+#define CAUSE_IP_SHIFT 8
+#define CAUSE_IV  (1u << 23)
+#define CAUSE_DC  (1u << 27)
+#define CAUSE_TI  (1u << 30)
+#define CAUSE_BD  (1u << 31)
+
+/* The whole CP0 register file we model (24Kc as QEMU presents it). Registers whose value is
+ * derived from time (Count, Random) are computed on read from the instruction counter. */
+typedef struct cp0 {
+    uint32_t status, cause, epc, error_epc;
+    uint32_t index, entrylo0, entrylo1, context, pagemask, wired, hwrena, badvaddr;
+    uint32_t entryhi, compare, intctl, ebase, config0, config7;
+    uint32_t watchlo[8], watchhi[8];
+    uint32_t errctl, taglo, datalo, desave, debug, depc;
+    uint32_t count_offset;   /* Count = count_offset + icount / 2 (while Cause.DC is clear) */
+    uint32_t count_frozen;   /* Count's value while Cause.DC stops it */
+    uint64_t random_base;    /* icount when Wired was last written: Random counts down from 15 */
+    uint32_t lladdr;         /* physical address of the last LL */
+    bool llbit;
+} cp0_t;
+
+/* Privilege modes; each has its own software TLB so that exceptions and ERET need no flush. */
+enum cpu_mode { MODE_KERNEL, MODE_KERNEL_ERL, MODE_SUPERVISOR, MODE_USER, MODE_COUNT };
+
+/* Interrupt lines into the CPU: hardware interrupts 0..5 are Cause.IP2..IP7. */
+#define CPU_HW_IRQS 6
+
+struct cpu {
+    uint32_t gpr[33];        /* gpr[32] is a sink: decoding points writes of $zero at it */
+    uint32_t pc;             /* address of the instruction executing now (or next) */
+    uint32_t hi, lo;
+    /* Control flow, resolved in one place (interp.c, resolve_control) for every executor:
+     * a branch sets CTL_BRANCH and `target`; the loop then runs the delay slot with
+     * in_delay_slot set (CTL_DELAY_SLOT) and continues at `target`. Exceptions, ERET and a
+     * not-taken branch-likely set CTL_JUMP: continue at `target` at once. */
+    enum { CTL_NONE, CTL_BRANCH, CTL_DELAY_SLOT, CTL_JUMP } ctl;
+    uint32_t target;
+    bool in_delay_slot;      /* the instruction at pc sits in a branch delay slot */
+
+    uint64_t icount;         /* instructions retired since power-on: the virtual clock */
+    uint64_t deadline;       /* cpu_run returns when icount reaches this */
+
+    /* Software TLB of the current mode (points into softtlb[]), and the code page the
+     * fetch loop is on. */
+    softtlb_set_t *stlb;
+    uint32_t code_vpage;      /* virtual page of code_page, or CODE_VPAGE_NONE */
+    code_page_t *code_page;
+
+    cp0_t cp0;
+    enum cpu_mode mode;
+    uint8_t hw_irq_lines;     /* levels of hardware interrupts 0..5 */
+    bool waiting;             /* stopped in WAIT until an interrupt is pending */
+    bool halted;              /* the board asked the loop to stop (reset, quit) */
+    uint64_t timer_icount;    /* icount at which Count reaches Compare next */
+
+    bus_t *bus;
+    uint32_t log_once_mask;   /* unimplemented features already reported */
+
+    tlb_entry_t tlb[TLB_ENTRIES];
+    softtlb_set_t softtlb[MODE_COUNT];
+};
+
+#define CODE_VPAGE_NONE 1u /* never a page address: forces a fetch lookup */
+
+void cpu_init(cpu_t *cpu, bus_t *bus);
+/* Cold reset: PC at the reset vector, Status = BEV|ERL, CP0 to reset values. */
+void cpu_reset(cpu_t *cpu);
+/* Runs until icount reaches `until`, the CPU waits in WAIT with nothing pending, or the
+ * board halts it. Takes pending interrupts and timer events on the way. */
+void cpu_run(cpu_t *cpu, uint64_t until);
+/* Level of a hardware interrupt line (0..5 = Cause.IP2..IP7). */
+void cpu_set_irq(cpu_t *cpu, int line, bool level);
+/* Brings Count/Compare and pending interrupts up to date; called between slices. */
+void cpu_update_timer(cpu_t *cpu);
+/* The icount of the next CPU-internal event (the timer), for the main loop. */
+uint64_t cpu_next_event(const cpu_t *cpu);
+/* Makes cpu_run return after the current instruction. */
+static inline void cpu_exit_loop(cpu_t *cpu) { cpu->deadline = cpu->icount; }
+
+/* Host-side writes to guest physical memory (loaders, debugger) call this so no stale
+ * decoded instruction survives. */
+void cpu_invalidate_code(cpu_t *cpu, uint32_t paddr, uint32_t len);
+
+/* Reads guest virtual memory for a debugger or tracer without side effects: no exception,
+ * no TLB state change. Returns false when the address does not translate. */
+bool cpu_debug_read(cpu_t *cpu, uint32_t vaddr, void *buf, uint32_t len);
+
+/* CP0 access by register number and select (MFC0/MTC0 semantics); used by the interpreter,
+ * the tracer and later the gdb stub. */
+uint32_t cp0_read(cpu_t *cpu, unsigned reg, unsigned sel);
+void cp0_write(cpu_t *cpu, unsigned reg, unsigned sel, uint32_t value);
+uint32_t cp0_count(const cpu_t *cpu);
+uint32_t cp0_random(const cpu_t *cpu);
+
+/* Raises exception `code` for the instruction at cpu->pc (badvaddr used by address and TLB
+ * exceptions); the next instruction executed is the vector's first. */
+void cpu_exception(cpu_t *cpu, int code, uint32_t badvaddr);
+/* Coprocessor Unusable for coprocessor `cop`. */
+void cpu_exception_cpu(cpu_t *cpu, int cop);
+/* Reports an unimplemented feature once (with the guest PC) and raises Reserved Instruction. */
+void cpu_unimplemented(cpu_t *cpu, unsigned feature_bit, const char *what);
+
+/* Re-derives the mode and software-TLB set after a Status change. */
+void cpu_mode_changed(cpu_t *cpu);
+/* Drops every cached translation (TLB write, ASID change). */
+void cpu_flush_translations(cpu_t *cpu);
+
+#endif

@@ -1,0 +1,17 @@
+/* The -d trace items that concern the CPU: in_asm, exec, cpu, int, mmu. */
+#ifndef KSEG_TRACE_H
+#define KSEG_TRACE_H
+
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+
+/* Disassembles one instruction with capstone into buf ("mnemonic operands"). */
+void trace_disasm(uint32_t pc, uint32_t word, char *buf, unsigned size);
+void trace_in_asm(cpu_t *cpu, uint32_t pc, uint32_t word);
+void trace_exec(cpu_t *cpu, uint32_t pc);
+void trace_exception(cpu_t *cpu, int code, uint32_t epc, uint32_t vector);
+void trace_tlb_write(cpu_t *cpu, unsigned index);
+const char *exception_name(int code);
+
+#endif

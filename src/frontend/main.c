@@ -1,0 +1,292 @@
+/* kseg: command line (QEMU's spellings), the machine, and the main loop.
+ *
+ * The main loop runs the CPU in slices and polls I/O between them. Virtual time is the
+ * instruction count at CPU_CLOCK_HZ; while the guest sits in WAIT, the loop skips virtual
+ * time ahead to the next event but sleeps until the host clock catches up, so an idle guest
+ * keeps time with the host and costs no CPU. */
+#include <errno.h>
+#include <glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "devices/malta.h"
+#include "frontend/chardev.h"
+#include "frontend/log.h"
+
+/* Instructions per slice between I/O polls: about a millisecond of guest time at the
+ * speeds we run, short enough for interactive serial input to feel immediate. */
+#define SLICE_INSNS (1u << 18)
+
+typedef struct options {
+    char *machine;
+    char *memory;
+    char *bios;
+    char **serial;
+    gboolean nographic;
+    gboolean no_reboot;
+    char *debug_items;
+    char *debug_file;
+    gboolean stats;
+    gboolean version;
+} options_t;
+
+static options_t opts;
+
+static const GOptionEntry option_entries[] = {
+    { "M", 0, 0, G_OPTION_ARG_STRING, &opts.machine, "Machine type (only 'malta')", "MACHINE" },
+    { "machine", 0, 0, G_OPTION_ARG_STRING, &opts.machine, "Same as -M", "MACHINE" },
+    { "m", 0, 0, G_OPTION_ARG_STRING, &opts.memory, "RAM size in MiB (suffix M or G allowed; default 256)", "SIZE" },
+    { "bios", 0, 0, G_OPTION_ARG_FILENAME, &opts.bios, "Boot flash image (default: the embedded boot ROM)", "FILE" },
+    { "serial", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.serial, "Serial port back end, up to three times: stdio, null, file:PATH, tcp::PORT,server,nowait", "DEV" },
+    { "nographic", 0, 0, G_OPTION_ARG_NONE, &opts.nographic, "No display; the first serial port on stdio", NULL },
+    { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &opts.no_reboot, "Exit instead of rebooting on a software reset", NULL },
+    { "d", 0, 0, G_OPTION_ARG_STRING, &opts.debug_items, "Log items: in_asm,exec,cpu,int,mmu,guest_errors", "ITEMS" },
+    { "D", 0, 0, G_OPTION_ARG_FILENAME, &opts.debug_file, "Write the log to FILE", "FILE" },
+    { "stats", 0, 0, G_OPTION_ARG_NONE, &opts.stats, "Print instructions executed and MIPS at exit", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
+    { NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/* QEMU writes long options with one dash (-bios); GOption wants two. Known names are
+ * rewritten; anything else starting with a dash is refused here with one clear line. */
+static char **normalise_args(int argc, char **argv)
+{
+    char **out = g_new0(char *, (gsize)argc + 1);
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i == 0 || a[0] != '-' || a[1] == '\0') {
+            out[i] = g_strdup(a);
+            continue;
+        }
+        const char *name = a[1] == '-' ? a + 2 : a + 1;
+        size_t len = strcspn(name, "=");
+        bool known = !strncmp(name, "help", len) && len == 4;
+        for (const GOptionEntry *e = option_entries; e->long_name && !known; e++)
+            known = strlen(e->long_name) == len && !strncmp(e->long_name, name, len);
+        if (!known && strcmp(a, "-h") && strcmp(a, "-?")) {
+            fprintf(stderr, "kseg: unknown option '%s' (see kseg -help)\n", a);
+            exit(1);
+        }
+        out[i] = a[1] == '-' ? g_strdup(a) : g_strdup_printf("-%s", a);
+        /* The value of an option that takes one is never an option itself. */
+        for (const GOptionEntry *e = option_entries; e->long_name; e++)
+            if (strlen(e->long_name) == len && !strncmp(e->long_name, name, len) &&
+                e->arg != G_OPTION_ARG_NONE && !strchr(name, '=') && i + 1 < argc) {
+                i++;
+                out[i] = g_strdup(argv[i]);
+                break;
+            }
+    }
+    return out;
+}
+
+static unsigned parse_log_items(const char *items)
+{
+    static const struct { const char *name; unsigned bit; } known[] = {
+        { "in_asm", LOG_IN_ASM }, { "exec", LOG_EXEC }, { "cpu", LOG_CPU }, { "int", LOG_INT },
+        { "mmu", LOG_MMU }, { "guest_errors", LOG_GUEST_ERRORS }, { "unimp", LOG_GUEST_ERRORS },
+    };
+    unsigned mask = 0;
+    char **parts = g_strsplit(items, ",", -1);
+    for (int i = 0; parts[i]; i++) {
+        unsigned bit = 0;
+        for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
+            if (!strcmp(parts[i], known[k].name))
+                bit = known[k].bit;
+        if (!bit) {
+            g_strfreev(parts);
+            fatal("-d: unknown log item '%s' (known: in_asm,exec,cpu,int,mmu,guest_errors)",
+                  parts[i]);
+        }
+        mask |= bit;
+    }
+    g_strfreev(parts);
+    return mask;
+}
+
+static uint32_t parse_memory(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s)
+        fatal("-m: bad size '%s'", s);
+    unsigned long long mib;
+    if (!*end || !strcmp(end, "M") || !strcmp(end, "m") || !strcmp(end, "MiB"))
+        mib = v;
+    else if (!strcmp(end, "G") || !strcmp(end, "g") || !strcmp(end, "GiB"))
+        mib = v * 1024;
+    else
+        fatal("-m: bad size '%s'", s);
+    if (mib == 0 || mib > (MALTA_MAX_RAM >> 20))
+        fatal("-m: %s is out of range (1 to %u MiB)", s, MALTA_MAX_RAM >> 20);
+    return (uint32_t)(mib << 20);
+}
+
+static uint8_t *load_image(const char *what, const char *path, uint32_t max, uint32_t *size)
+{
+    gchar *data;
+    gsize len;
+    GError *err = NULL;
+    if (!g_file_get_contents(path, &data, &len, &err)) {
+        fprintf(stderr, "kseg: %s: %s\n", what, err->message);
+        exit(1);
+    }
+    if (len > max)
+        fatal("%s: '%s' is %zu bytes, more than the %u bytes it must fit in", what, path,
+              (size_t)len, max);
+    if (len == 0)
+        fatal("%s: '%s' is empty", what, path);
+    *size = (uint32_t)len;
+    return (uint8_t *)data;
+}
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t icount_to_ns(uint64_t icount)
+{
+    return icount * (1000000000ull / 64) / (CPU_CLOCK_HZ / 64);
+}
+
+static volatile sig_atomic_t signalled;
+static void on_signal(int sig) { signalled = sig; }
+
+/* Waits for I/O for at most timeout_ms (-1: forever, 0: just look). */
+static void poll_io(int timeout_ms)
+{
+    struct pollfd fds[16];
+    int n = chardev_poll_fds(fds, 16);
+    if (n || timeout_ms > 0) {
+        int r = poll(fds, (nfds_t)n, timeout_ms);
+        (void)r;
+    }
+    chardev_service();
+}
+
+static int run_machine(malta_t *m)
+{
+    cpu_t *cpu = &m->cpu;
+    uint64_t start_ns = host_ns();
+    uint64_t icount_at_start = cpu->icount;
+
+    while (!signalled && !chardev_quit_requested) {
+        cpu_run(cpu, cpu->icount + SLICE_INSNS);
+        if (m->power_off)
+            break;
+        if (m->reset_requested) {
+            malta_reset(m);
+            continue;
+        }
+        if (cpu->waiting) {
+            /* Idle: jump to the next event, sleeping while the host clock is behind it. */
+            uint64_t next = cpu_next_event(cpu);
+            uint64_t now = host_ns() - start_ns;
+            if (next == UINT64_MAX) {
+                poll_io(100);
+            } else {
+                uint64_t due = icount_to_ns(next - icount_at_start);
+                int ms = due > now ? (int)((due - now + 999999) / 1000000) : 0;
+                poll_io(ms > 100 ? 100 : ms);
+                uint64_t after = host_ns() - start_ns;
+                if (after >= due)
+                    cpu->icount = next > cpu->icount ? next : cpu->icount;
+                else {
+                    uint64_t reached = icount_at_start + after * (CPU_CLOCK_HZ / 64) / (1000000000ull / 64);
+                    if (reached > cpu->icount)
+                        cpu->icount = reached;
+                }
+            }
+        } else {
+            poll_io(0);
+        }
+    }
+    if (signalled || chardev_quit_requested)
+        return signalled ? 128 + signalled : 0;
+    return m->exit_status;
+}
+
+int main(int argc, char **argv)
+{
+    char **args = normalise_args(argc, argv);
+    GOptionContext *ctx = g_option_context_new("- MIPS32 Malta system emulator");
+    g_option_context_add_main_entries(ctx, option_entries, NULL);
+    GError *err = NULL;
+    int nargs = argc;
+    if (!g_option_context_parse(ctx, &nargs, &args, &err))
+        fatal("%s", err->message);
+    g_option_context_free(ctx);
+    if (nargs > 1)
+        fatal("unexpected argument '%s' (see kseg -help)", args[1]);
+
+    if (opts.version) {
+        printf("kseg version %s, a MIPS32r2 Malta system emulator\n", KSEG_VERSION);
+        return 0;
+    }
+    if (opts.machine && strcmp(opts.machine, "malta")) {
+        if (!strcmp(opts.machine, "help")) {
+            printf("Supported machines are:\nmalta                MIPS Malta Core LV (default)\n");
+            return 0;
+        }
+        fatal("-M: unsupported machine '%s' (only 'malta')", opts.machine);
+    }
+    if (opts.debug_file) {
+        log_file = fopen(opts.debug_file, "w");
+        if (!log_file)
+            fatal("-D: cannot open '%s': %s", opts.debug_file, strerror(errno));
+    }
+    if (opts.debug_items)
+        log_mask = parse_log_items(opts.debug_items);
+
+    malta_config_t cfg = { .ram_size = opts.memory ? parse_memory(opts.memory) : MALTA_MAX_RAM,
+                           .no_reboot = opts.no_reboot };
+    uint8_t *bios = NULL;
+    if (opts.bios)
+        cfg.bios = bios = load_image("-bios", opts.bios, MALTA_FLASH_SIZE, &cfg.bios_size);
+
+    /* Serial ports in QEMU's Malta order; with -nographic and none given, the first on stdio.
+     * (There is no display yet, so the same default applies without -nographic.) */
+    int nserial = opts.serial ? (int)g_strv_length(opts.serial) : 0;
+    if (nserial > MALTA_SERIALS)
+        fatal("-serial: at most %d serial ports on this machine", MALTA_SERIALS);
+    for (int i = 0; i < MALTA_SERIALS; i++) {
+        const char *spec = i < nserial ? opts.serial[i] : (nserial == 0 && i == 0 ? "stdio" : "null");
+        char *error = NULL;
+        cfg.serial[i] = chardev_open(spec, &error);
+        if (!cfg.serial[i])
+            fatal("-serial: %s", error);
+    }
+
+    static malta_t machine;
+    char *error = NULL;
+    if (!malta_init(&machine, &cfg, &error))
+        fatal("%s", error);
+    machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
+    g_free(bios);
+
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+
+    uint64_t t0 = host_ns();
+    int status = run_machine(&machine);
+    double secs = (double)(host_ns() - t0) / 1e9;
+    if (opts.stats) {
+        uint64_t n = machine.cpu.icount;
+        fprintf(stderr, "kseg: %llu instructions in %.3f s (%.1f MIPS)\n",
+                (unsigned long long)n, secs, secs > 0 ? (double)n / secs / 1e6 : 0.0);
+    }
+    if (log_file)
+        fclose(log_file);
+    malta_destroy(&machine);
+    g_strfreev(args);
+    return status;
+}

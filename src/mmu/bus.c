@@ -1,0 +1,132 @@
+#include "mmu/bus.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/codecache.h"
+#include "frontend/log.h"
+
+void bus_init(bus_t *bus)
+{
+    memset(bus, 0, sizeof(*bus));
+}
+
+static bus_region_t *add_region(bus_t *bus, const char *name, uint32_t base, uint32_t size)
+{
+    if (bus->count == BUS_MAX_REGIONS)
+        fatal("too many bus regions (adding %s)", name);
+    bus_region_t *r = &bus->regions[bus->count++];
+    memset(r, 0, sizeof(*r));
+    r->name = name;
+    r->base = base;
+    r->size = size;
+    return r;
+}
+
+void bus_map_ram(bus_t *bus, const char *name, uint32_t base, uint32_t size, uint8_t *host,
+                 bool readonly)
+{
+    bus_region_t *r = add_region(bus, name, base, size);
+    r->host = host;
+    r->readonly = readonly;
+    r->code = calloc(size / CODE_PAGE_SIZE, sizeof(*r->code));
+    if (!r->code)
+        fatal("out of memory for %s", name);
+}
+
+void bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size, void *dev,
+                    const device_ops_t *ops)
+{
+    bus_region_t *r = add_region(bus, name, base, size);
+    r->dev = dev;
+    r->ops = ops;
+}
+
+void bus_free_code(bus_t *bus)
+{
+    for (int i = 0; i < bus->count; i++) {
+        bus_region_t *r = &bus->regions[i];
+        if (!r->code)
+            continue;
+        for (uint32_t p = 0; p < r->size / CODE_PAGE_SIZE; p++) {
+            free(r->code[p]);
+            r->code[p] = NULL;
+        }
+    }
+}
+
+void bus_destroy(bus_t *bus)
+{
+    bus_free_code(bus);
+    for (int i = 0; i < bus->count; i++)
+        free(bus->regions[i].code);
+    bus->count = 0;
+}
+
+/* Regions mapped earlier win where ranges overlap (the CBUS UART inside the FPGA window). */
+const bus_region_t *bus_find(bus_t *bus, uint32_t paddr)
+{
+    for (int i = 0; i < bus->count; i++) {
+        const bus_region_t *r = &bus->regions[i];
+        if (paddr - r->base < r->size)
+            return r;
+    }
+    return NULL;
+}
+
+static void log_unassigned(bus_t *bus, const char *what, uint32_t paddr, unsigned size)
+{
+    /* Firmware probing absent hardware can do this in a loop: report the first few. */
+    if (bus->log_guest_errors && bus->logged_unassigned < 16) {
+        bus->logged_unassigned++;
+        log_msg(LOG_GUEST_ERRORS, "guest error: %s of %u bytes at unassigned physical 0x%08x\n",
+                what, size, paddr);
+    }
+}
+
+static uint32_t host_load(const uint8_t *p, unsigned size)
+{
+    switch (size) {
+    case 1: return *p;
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    default: { uint32_t v; memcpy(&v, p, 4); return v; }
+    }
+}
+
+uint32_t bus_read(bus_t *bus, uint32_t paddr, unsigned size)
+{
+    const bus_region_t *r = bus_find(bus, paddr);
+    if (!r || paddr - r->base + size > r->size) {
+        log_unassigned(bus, "read", paddr, size);
+        return 0;
+    }
+    if (r->host)
+        return host_load(r->host + (paddr - r->base), size);
+    return r->ops->read(r->dev, paddr - r->base, size);
+}
+
+void bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
+{
+    const bus_region_t *r = bus_find(bus, paddr);
+    if (!r || paddr - r->base + size > r->size) {
+        log_unassigned(bus, "write", paddr, size);
+        return;
+    }
+    if (r->host) {
+        if (r->readonly) {
+            log_unassigned(bus, "write to ROM", paddr, size);
+            return;
+        }
+        uint8_t *p = r->host + (paddr - r->base);
+        switch (size) {
+        case 1: *p = (uint8_t)value; break;
+        case 2: { uint16_t v = (uint16_t)value; memcpy(p, &v, 2); break; }
+        default: memcpy(p, &value, 4); break;
+        }
+        code_page_t *cp = r->code[(paddr - r->base) / CODE_PAGE_SIZE];
+        if (cp)
+            code_page_invalidate(cp, (paddr - r->base) % CODE_PAGE_SIZE, size);
+        return;
+    }
+    r->ops->write(r->dev, paddr - r->base, value, size);
+}

@@ -1,0 +1,56 @@
+/* The physical bus: address ranges mapped to RAM, ROM or a device.
+ *
+ * A device is a state struct, a range and two callbacks. The board (malta.c) is the only
+ * place that knows addresses; it maps every region here at start-up. Lookups happen only on
+ * the CPU's slow path (software TLB miss or MMIO), so a short linear list is enough; where
+ * ranges overlap, the region mapped first wins. */
+#ifndef KSEG_BUS_H
+#define KSEG_BUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct code_page code_page_t;
+
+typedef struct device_ops {
+    /* `size` is 1, 2 or 4; `offset` is relative to the region base. */
+    uint32_t (*read)(void *dev, uint32_t offset, unsigned size);
+    void (*write)(void *dev, uint32_t offset, uint32_t value, unsigned size);
+} device_ops_t;
+
+typedef struct bus_region {
+    const char *name;
+    uint32_t base, size;
+    uint8_t *host;              /* RAM or ROM backing; NULL for a device */
+    bool readonly;              /* ROM: writes are dropped (and logged as guest errors) */
+    void *dev;
+    const device_ops_t *ops;
+    code_page_t **code;         /* decoded code per 4 KiB page (RAM/ROM), made on first fetch */
+} bus_region_t;
+
+#define BUS_MAX_REGIONS 32
+
+typedef struct bus {
+    bus_region_t regions[BUS_MAX_REGIONS];
+    int count;
+    bool log_guest_errors;
+    uint32_t logged_unassigned; /* how many unassigned accesses were reported */
+} bus_t;
+
+void bus_init(bus_t *bus);
+void bus_map_ram(bus_t *bus, const char *name, uint32_t base, uint32_t size, uint8_t *host,
+                 bool readonly);
+void bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size, void *dev,
+                    const device_ops_t *ops);
+/* Drops the decoded-code pages of every region (used at reset and on teardown). */
+void bus_free_code(bus_t *bus);
+void bus_destroy(bus_t *bus);
+
+const bus_region_t *bus_find(bus_t *bus, uint32_t paddr);
+
+/* Slow-path physical accesses. Nothing mapped: reads 0, writes dropped, as QEMU's Malta does
+ * for the low 512 MiB (logged under -d guest_errors). */
+uint32_t bus_read(bus_t *bus, uint32_t paddr, unsigned size);
+void bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size);
+
+#endif

@@ -1,0 +1,178 @@
+/* Address translation (MIPS32 Vol. III chapter 4) and the slow paths of memory access.
+ *
+ * Segments: kuseg (mapped; an unmapped identity window while Status.ERL is set), kseg0 and
+ * kseg1 (unmapped, kernel only), ksseg (mapped, supervisor and kernel), kseg3 (mapped,
+ * kernel only). Successful translations of RAM and ROM pages are cached in the software TLB
+ * of the current mode; see softtlb.h for what never gets cached. */
+#include <stdlib.h>
+
+#include "cpu/codecache.h"
+#include "cpu/mem.h"
+#include "frontend/log.h"
+#include "mmu/bus.h"
+
+static int tlb_exception_code(enum access access, enum tlb_result r)
+{
+    bool store = access == ACCESS_STORE;
+    switch (r) {
+    case TLB_MISS: return store ? EXC_TLBS_REFILL : EXC_TLBL_REFILL;
+    case TLB_INVALID: return store ? EXC_TLBS : EXC_TLBL;
+    default: return EXC_MOD;
+    }
+}
+
+bool mmu_translate(cpu_t *cpu, uint32_t vaddr, enum access access, bool probe, uint32_t *paddr)
+{
+    enum cpu_mode mode = cpu->mode;
+    bool mapped;
+
+    if (vaddr < 0x80000000u) {
+        mapped = mode != MODE_KERNEL_ERL;
+    } else if (mode == MODE_USER) {
+        goto address_error;
+    } else if (vaddr < 0xC0000000u) {
+        if (mode == MODE_SUPERVISOR)
+            goto address_error;
+        *paddr = vaddr & 0x1FFFFFFFu;
+        return true;
+    } else if (vaddr < 0xE0000000u) {
+        mapped = true;
+    } else {
+        if (mode == MODE_SUPERVISOR)
+            goto address_error;
+        mapped = true;
+    }
+
+    if (!mapped) {
+        *paddr = vaddr;
+        return true;
+    }
+    enum tlb_result r = tlb_lookup(cpu->tlb, vaddr, (uint8_t)cpu->cp0.entryhi,
+                                   access == ACCESS_STORE, paddr, NULL);
+    if (r == TLB_HIT)
+        return true;
+    if (!probe)
+        cpu_exception(cpu, tlb_exception_code(access, r), vaddr);
+    return false;
+
+address_error:
+    if (!probe)
+        cpu_exception(cpu, access == ACCESS_STORE ? EXC_ADES : EXC_ADEL, vaddr);
+    return false;
+}
+
+/* Caches a RAM/ROM translation in the software TLB of the current mode. */
+static void fill_softtlb(cpu_t *cpu, const bus_region_t *r, uint32_t vaddr, uint32_t paddr,
+                         bool write)
+{
+    uint32_t vpage = vaddr & ~0xFFFu;
+    uint32_t offset = (paddr & ~0xFFFu) - r->base;
+    softtlb_entry_t *e = write ? &cpu->stlb->write[softtlb_index(vaddr)]
+                               : &cpu->stlb->read[softtlb_index(vaddr)];
+    e->tag = vpage;
+    e->addend = (uintptr_t)(r->host + offset) - vpage;
+}
+
+static bool region_has_page(const bus_region_t *r, uint32_t paddr)
+{
+    return r && r->host && (paddr & ~0xFFFu) - r->base + 0x1000u <= r->size;
+}
+
+bool mem_load_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t *out)
+{
+    if (vaddr & (size - 1)) {
+        cpu_exception(cpu, EXC_ADEL, vaddr);
+        return false;
+    }
+    uint32_t paddr;
+    if (!mmu_translate(cpu, vaddr, ACCESS_LOAD, false, &paddr))
+        return false;
+    const bus_region_t *r = bus_find(cpu->bus, paddr);
+    if (region_has_page(r, paddr))
+        fill_softtlb(cpu, r, vaddr, paddr, false);
+    *out = bus_read(cpu->bus, paddr, size);
+    return true;
+}
+
+bool mem_store_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t value)
+{
+    if (vaddr & (size - 1)) {
+        cpu_exception(cpu, EXC_ADES, vaddr);
+        return false;
+    }
+    uint32_t paddr;
+    if (!mmu_translate(cpu, vaddr, ACCESS_STORE, false, &paddr))
+        return false;
+    const bus_region_t *r = bus_find(cpu->bus, paddr);
+    if (region_has_page(r, paddr) && !r->readonly &&
+        !r->code[((paddr & ~0xFFFu) - r->base) / CODE_PAGE_SIZE])
+        fill_softtlb(cpu, r, vaddr, paddr, true);
+    bus_write(cpu->bus, paddr, value, size);
+    return true;
+}
+
+/* A page just got decoded code: no write entry may map it any more, in any mode. */
+static void drop_write_entries(cpu_t *cpu, const uint8_t *host_page)
+{
+    for (int m = 0; m < MODE_COUNT; m++) {
+        softtlb_entry_t *w = cpu->softtlb[m].write;
+        for (unsigned i = 0; i < SOFTTLB_SIZE; i++)
+            if (w[i].tag != SOFTTLB_INVALID && (const uint8_t *)(w[i].addend + w[i].tag) == host_page)
+                w[i].tag = SOFTTLB_INVALID;
+    }
+}
+
+bool mmu_fetch_page(cpu_t *cpu, uint32_t vaddr)
+{
+    if (vaddr & 3) {
+        cpu_exception(cpu, EXC_ADEL, vaddr);
+        return false;
+    }
+    softtlb_fetch_entry_t *fe = &cpu->stlb->fetch[softtlb_index(vaddr)];
+    uint32_t vpage = vaddr & ~0xFFFu;
+    if (fe->tag != vpage) {
+        uint32_t paddr;
+        if (!mmu_translate(cpu, vaddr, ACCESS_FETCH, false, &paddr))
+            return false;
+        bus_region_t *r = (bus_region_t *)bus_find(cpu->bus, paddr);
+        if (!region_has_page(r, paddr)) {
+            /* Executing from a device or from nothing: a bus error on fetch. */
+            log_msg(LOG_GUEST_ERRORS, "guest error: instruction fetch from non-memory "
+                    "physical 0x%08x (pc 0x%08x)\n", paddr, vaddr);
+            cpu_exception(cpu, EXC_IBE, vaddr);
+            return false;
+        }
+        uint32_t offset = (paddr & ~0xFFFu) - r->base;
+        code_page_t **slot = &r->code[offset / CODE_PAGE_SIZE];
+        if (!*slot) {
+            *slot = code_page_new(r->host + offset, paddr & ~0xFFFu);
+            drop_write_entries(cpu, r->host + offset);
+        }
+        fe->tag = vpage;
+        fe->page = *slot;
+    }
+    cpu->code_vpage = vpage;
+    cpu->code_page = fe->page;
+    return true;
+}
+
+bool cpu_debug_read(cpu_t *cpu, uint32_t vaddr, void *buf, uint32_t len)
+{
+    uint8_t *out = buf;
+    while (len) {
+        uint32_t paddr;
+        if (!mmu_translate(cpu, vaddr, ACCESS_LOAD, true, &paddr))
+            return false;
+        const bus_region_t *r = bus_find(cpu->bus, paddr);
+        uint32_t chunk = 0x1000u - (vaddr & 0xFFFu);
+        if (chunk > len)
+            chunk = len;
+        if (!r || !r->host || paddr - r->base + chunk > r->size)
+            return false;     /* never touch devices from the debugger: reads have effects */
+        memcpy(out, r->host + (paddr - r->base), chunk);
+        out += chunk;
+        vaddr += chunk;
+        len -= chunk;
+    }
+    return true;
+}

@@ -1,0 +1,46 @@
+/* The software TLB: virtual page -> host pointer, one small direct-mapped table per access
+ * kind, one set per privilege mode.
+ *
+ * Design: an entry holds the page's virtual address as its tag and `host - vaddr` as its
+ * addend, so a hit is one compare and one add. The compare also checks alignment: the
+ * caller compares the tag against `vaddr & (page mask | (size - 1))`, so a misaligned
+ * access never hits and falls to the slow path, which raises the address error. Entries are
+ * filled only for RAM and ROM pages that need no side effect on access; MMIO, read-only
+ * pages (for writes) and pages holding decoded code (for writes, so the store can invalidate
+ * the decoded instruction) always take the slow path. Invalidation: every TLB write and
+ * every ASID change flushes all sets; mode changes just switch sets. */
+#ifndef KSEG_SOFTTLB_H
+#define KSEG_SOFTTLB_H
+
+#include <stdint.h>
+
+#define SOFTTLB_BITS 8
+#define SOFTTLB_SIZE (1u << SOFTTLB_BITS)
+#define SOFTTLB_INVALID 0xFFFFFFFFu /* never equal to (vaddr & (0xFFFFF000 | 3)) */
+
+typedef struct code_page code_page_t;
+
+typedef struct softtlb_entry {
+    uint32_t tag;
+    uintptr_t addend;
+} softtlb_entry_t;
+
+typedef struct softtlb_fetch_entry {
+    uint32_t tag;
+    code_page_t *page;
+} softtlb_fetch_entry_t;
+
+typedef struct softtlb_set {
+    softtlb_entry_t read[SOFTTLB_SIZE];
+    softtlb_entry_t write[SOFTTLB_SIZE];
+    softtlb_fetch_entry_t fetch[SOFTTLB_SIZE];
+} softtlb_set_t;
+
+static inline unsigned softtlb_index(uint32_t vaddr)
+{
+    return (vaddr >> 12) & (SOFTTLB_SIZE - 1);
+}
+
+void softtlb_flush(softtlb_set_t *set);
+
+#endif
