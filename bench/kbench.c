@@ -12,8 +12,10 @@
  *
  * Each kernel repeats its work a fixed number of times (the table near the
  * end).  -DQUICK divides every count by KBENCH_QUICK_DIV (rounding up): a
- * functional test that stays short even on a slow emulator.  No floating
- * point; division is limited to a few modulo operations.
+ * functional test that stays short even on a slow emulator.  -DKBENCH_COUNT
+ * (MIPS only) appends each kernel's CP0 Count difference to its line, to see
+ * where the time goes (README.md).  No floating point; division is limited
+ * to a few modulo operations.
  */
 #include <stdint.h>
 #include "uart.h"

@@ -1,8 +1,9 @@
 /* Decoded code, cached per physical 4 KiB page.
  *
- * Every page the CPU fetches from gets a code_page: 1024 decoded instructions, each a
- * handler pointer plus ready-to-use operands. Entries start out pointing at the decode
- * handler, which decodes the word on first execution and replaces itself (decode once).
+ * Every page the CPU fetches from gets a code_page: 1024 decoded instructions, each an
+ * operation number plus ready-to-use operands, and a sentinel after them that sends the
+ * run loop to the next page. Entries start out as OP_DECODE, which decodes the word on
+ * first execution and replaces itself (decode once).
  * A store to a page that has a code_page resets the entries it touched (pages with code
  * never get write entries in the software TLB, so every such store takes the slow path and
  * ends here); SYNCI and cache operations therefore need no work. */
@@ -14,21 +15,23 @@
 #define CODE_PAGE_SIZE 4096u
 #define CODE_PAGE_INSNS (CODE_PAGE_SIZE / 4)
 
-typedef struct cpu cpu_t;
-typedef struct decoded_insn decoded_insn_t;
-typedef void insn_fn(cpu_t *cpu, const decoded_insn_t *d);
+#include "cpu/decode.h"
 
-struct decoded_insn {
-    insn_fn *fn;
-    uint8_t rs, rt, rd, sa;
-    uint32_t imm;
-};
-_Static_assert(sizeof(decoded_insn_t) == 16, "decoded instructions pack into 16 bytes");
+/* Operation numbers beyond the decoder's: an entry not decoded yet, and the sentinel. */
+#define OP_DECODE   OP_COUNT
+#define OP_PAGE_END (OP_COUNT + 1)
+
+typedef struct decoded_insn {
+    uint8_t op;               /* enum mips_op, or OP_DECODE / OP_PAGE_END */
+    uint8_t rs, rt, rd, sa;   /* register fields; a destination $zero reads 32, the sink */
+    uint32_t imm;             /* as mips_insn_t.imm */
+} decoded_insn_t;
+_Static_assert(sizeof(decoded_insn_t) == 12, "decoded instructions pack into 12 bytes");
 
 typedef struct code_page {
     const uint8_t *host;      /* the page's bytes (guest RAM or ROM) */
     uint32_t paddr;           /* physical address of the page */
-    decoded_insn_t insn[CODE_PAGE_INSNS];
+    decoded_insn_t insn[CODE_PAGE_INSNS + 1];   /* + the OP_PAGE_END sentinel */
 } code_page_t;
 
 code_page_t *code_page_new(const uint8_t *host, uint32_t paddr);

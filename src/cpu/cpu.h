@@ -106,7 +106,8 @@ struct cpu {
     softtlb_set_t softtlb[MODE_COUNT];
 };
 
-#define CODE_VPAGE_NONE 1u /* never a page address: forces a fetch lookup */
+/* Never equal to (address & 0xFFFFF003): forces a fetch lookup. */
+#define CODE_VPAGE_NONE 4u
 
 void cpu_init(cpu_t *cpu, bus_t *bus);
 /* Cold reset: PC at the reset vector, Status = BEV|ERL, CP0 to reset values. */

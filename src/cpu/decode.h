@@ -65,7 +65,7 @@
 
 /* Operations that no single table entry names: RI first, so a zero in a map means reserved. */
 #define MIPS_OTHER(X) \
-    X(0, ri) X(0, ri_cop0) X(0, rotr) X(0, rotrv) X(0, di) X(0, ei)
+    X(0, ri) X(0, ri_cop0) X(0, nop) X(0, rotr) X(0, rotrv) X(0, di) X(0, ei)
 
 #define MIPS_ALL_OPS(X) MIPS_OTHER(X) MIPS_PRIMARY(X) MIPS_SPECIAL(X) MIPS_REGIMM(X) \
     MIPS_SPECIAL2(X) MIPS_SPECIAL3(X) MIPS_BSHFL(X) MIPS_COP0_RS(X) MIPS_COP0_CO(X)

@@ -1,15 +1,27 @@
-/* The interpreter: one handler per MIPS32r2 operation, run from decoded code pages.
+/* The interpreter: MIPS32r2 semantics, run from decoded code pages.
  *
- * Design note. The loop fetches a pre-decoded instruction (codecache.h) from the code page
- * of the current virtual page, calls its handler and, in the common case, steps the PC by
- * four. Handlers never touch the PC: a branch sets cpu->ctl = CTL_BRANCH and cpu->target,
- * an exception (raised through cpu_exception) sets CTL_JUMP; resolve_control() turns those
- * into the next PC and the delay-slot state, the same way for every executor. A handler
- * that changes what the loop depends on (mode, translations, interrupts) calls
- * cpu_exit_loop() so the run loop re-checks interrupts and the timer before going on.
+ * Design note. Instructions are decoded once into code pages (codecache.h); the run loop
+ * walks a page's decoded entries with a pointer `d` and jumps straight from one operation's
+ * code to the next one's (`goto *dispatch[d->op]`, threaded code): every operation ends in
+ * its own indirect jump, which the host predicts far better than one shared call site.
+ *
+ * Hot state lives in locals: `d` (the PC is derived from it: page base + index * 4),
+ * `left` (instructions this slice may still start), the delay-slot flag and branch target.
+ * Anything out of line that may look at CPU state (slow memory paths, CP0, exceptions)
+ * is bracketed by SYNC_OUT / SYNC_IN, which store and reload those locals; afterwards an
+ * exception shows as cpu->ctl == CTL_JUMP, and a request to leave the loop as a changed
+ * cpu->deadline.
+ *
+ * Branches: a branch sets `in_ds` and `btarget` and runs the next entry as its delay slot;
+ * the instruction after a delay slot resolves to `btarget` (NEXT checks `in_ds`). A jump to
+ * the current page is a pointer computation; other targets go through the fetch software
+ * TLB (mmu_fetch_page). The sentinel after each page's last entry sends straight-line code
+ * to the next page the same way.
  *
  * Writes to $zero: decoding points an instruction's destination register 0 at gpr[32], a
- * sink, so handlers write unconditionally and gpr[0] stays zero. */
+ * sink, so operations write unconditionally and gpr[0] stays zero.
+ *
+ * This file uses GCC's labels-as-values, which GCC and clang both provide. */
 #include <stdlib.h>
 
 #include "cpu/codecache.h"
@@ -22,336 +34,26 @@
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 
-#define HANDLER(name) static void op_##name(cpu_t *cpu, const decoded_insn_t *d)
-#define RS (cpu->gpr[d->rs])
-#define RT (cpu->gpr[d->rt])
-#define SIMM ((int32_t)d->imm)
-
-static inline void branch(cpu_t *cpu, bool taken, uint32_t target)
-{
-    cpu->ctl = CTL_BRANCH;
-    cpu->target = taken ? target : cpu->pc + 8;
-}
-
-/* Branch-likely: the delay slot runs only when the branch is taken. */
-static inline void branch_likely(cpu_t *cpu, bool taken, uint32_t target)
-{
-    if (taken) {
-        cpu->ctl = CTL_BRANCH;
-        cpu->target = target;
-    } else {
-        cpu->ctl = CTL_JUMP;
-        cpu->target = cpu->pc + 8;
-    }
-}
-
-static inline bool cop0_usable(const cpu_t *cpu)
-{
-    return cpu->mode <= MODE_KERNEL_ERL || (cpu->cp0.status & ST_CU0);
-}
-
-#define REQUIRE_COP0() do { if (!cop0_usable(cpu)) { cpu_exception_cpu(cpu, 0); return; } } while (0)
-
-/* ---- Arithmetic and logic ---------------------------------------------------------- */
-
-HANDLER(nop) { (void)cpu; (void)d; }
-
-HANDLER(add)
-{
-    uint32_t a = RS, b = RT, r = a + b;
-    if (UNLIKELY(((a ^ r) & (b ^ r)) >> 31))
-        cpu_exception(cpu, EXC_OV, 0);
-    else
-        cpu->gpr[d->rd] = r;
-}
-HANDLER(addi)
-{
-    uint32_t a = RS, b = d->imm, r = a + b;
-    if (UNLIKELY(((a ^ r) & (b ^ r)) >> 31))
-        cpu_exception(cpu, EXC_OV, 0);
-    else
-        cpu->gpr[d->rt] = r;
-}
-HANDLER(sub)
-{
-    uint32_t a = RS, b = RT, r = a - b;
-    if (UNLIKELY(((a ^ b) & (a ^ r)) >> 31))
-        cpu_exception(cpu, EXC_OV, 0);
-    else
-        cpu->gpr[d->rd] = r;
-}
-HANDLER(addu) { cpu->gpr[d->rd] = RS + RT; }
-HANDLER(subu) { cpu->gpr[d->rd] = RS - RT; }
-HANDLER(addiu) { cpu->gpr[d->rt] = RS + d->imm; }
-HANDLER(and) { cpu->gpr[d->rd] = RS & RT; }
-HANDLER(or) { cpu->gpr[d->rd] = RS | RT; }
-HANDLER(xor) { cpu->gpr[d->rd] = RS ^ RT; }
-HANDLER(nor) { cpu->gpr[d->rd] = ~(RS | RT); }
-HANDLER(andi) { cpu->gpr[d->rt] = RS & d->imm; }
-HANDLER(ori) { cpu->gpr[d->rt] = RS | d->imm; }
-HANDLER(xori) { cpu->gpr[d->rt] = RS ^ d->imm; }
-HANDLER(lui) { cpu->gpr[d->rt] = d->imm; }
-HANDLER(slt) { cpu->gpr[d->rd] = (int32_t)RS < (int32_t)RT; }
-HANDLER(sltu) { cpu->gpr[d->rd] = RS < RT; }
-HANDLER(slti) { cpu->gpr[d->rt] = (int32_t)RS < SIMM; }
-HANDLER(sltiu) { cpu->gpr[d->rt] = RS < d->imm; }
-HANDLER(movz) { if (RT == 0) cpu->gpr[d->rd] = RS; }
-HANDLER(movn) { if (RT != 0) cpu->gpr[d->rd] = RS; }
-
-/* ---- Shifts and rotates ------------------------------------------------------------ */
-
 static inline uint32_t rotr32(uint32_t v, unsigned n)
 {
     n &= 31;
     return n ? (v >> n) | (v << (32 - n)) : v;
 }
-HANDLER(sll) { cpu->gpr[d->rd] = RT << d->sa; }
-HANDLER(srl) { cpu->gpr[d->rd] = RT >> d->sa; }
-HANDLER(sra) { cpu->gpr[d->rd] = (uint32_t)((int32_t)RT >> d->sa); }
-HANDLER(rotr) { cpu->gpr[d->rd] = rotr32(RT, d->sa); }
-HANDLER(sllv) { cpu->gpr[d->rd] = RT << (RS & 31); }
-HANDLER(srlv) { cpu->gpr[d->rd] = RT >> (RS & 31); }
-HANDLER(srav) { cpu->gpr[d->rd] = (uint32_t)((int32_t)RT >> (RS & 31)); }
-HANDLER(rotrv) { cpu->gpr[d->rd] = rotr32(RT, RS); }
-
-/* ---- Multiply and divide ----------------------------------------------------------- */
-
+static inline uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
 static inline uint64_t acc_get(const cpu_t *cpu) { return ((uint64_t)cpu->hi << 32) | cpu->lo; }
 static inline void acc_set(cpu_t *cpu, uint64_t v) { cpu->hi = (uint32_t)(v >> 32); cpu->lo = (uint32_t)v; }
-
-HANDLER(mfhi) { cpu->gpr[d->rd] = cpu->hi; }
-HANDLER(mflo) { cpu->gpr[d->rd] = cpu->lo; }
-HANDLER(mthi) { cpu->hi = RS; }
-HANDLER(mtlo) { cpu->lo = RS; }
-HANDLER(mult) { acc_set(cpu, (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT)); }
-HANDLER(multu) { acc_set(cpu, (uint64_t)RS * RT); }
-HANDLER(mul) { cpu->gpr[d->rd] = (uint32_t)((int32_t)RS * (int64_t)(int32_t)RT); }
-HANDLER(madd) { acc_set(cpu, acc_get(cpu) + (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT)); }
-HANDLER(maddu) { acc_set(cpu, acc_get(cpu) + (uint64_t)RS * RT); }
-HANDLER(msub) { acc_set(cpu, acc_get(cpu) - (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT)); }
-HANDLER(msubu) { acc_set(cpu, acc_get(cpu) - (uint64_t)RS * RT); }
-
-/* Division by zero and INT_MIN / -1 are UNPREDICTABLE; like QEMU we divide by one instead,
- * which leaves LO = dividend, HI = 0 (and is the exact answer for INT_MIN / -1). */
-HANDLER(div)
+static inline bool cop0_usable(const cpu_t *cpu)
 {
-    int32_t a = (int32_t)RS, b = (int32_t)RT;
-    if (b == 0 || (a == INT32_MIN && b == -1))
-        b = 1;
-    cpu->lo = (uint32_t)(a / b);
-    cpu->hi = (uint32_t)(a % b);
-}
-HANDLER(divu)
-{
-    uint32_t a = RS, b = RT;
-    if (b == 0)
-        b = 1;
-    cpu->lo = a / b;
-    cpu->hi = a % b;
+    return cpu->mode <= MODE_KERNEL_ERL || (cpu->cp0.status & ST_CU0);
 }
 
-/* ---- Bit manipulation (Release 2) -------------------------------------------------- */
+/* ---- Out-of-line operations (rare; they may raise exceptions or change modes) ------- */
 
-HANDLER(clz) { uint32_t v = RS; cpu->gpr[d->rd] = v ? (uint32_t)__builtin_clz(v) : 32; }
-HANDLER(clo) { uint32_t v = ~RS; cpu->gpr[d->rd] = v ? (uint32_t)__builtin_clz(v) : 32; }
-HANDLER(seb) { cpu->gpr[d->rd] = (uint32_t)(int32_t)(int8_t)RT; }
-HANDLER(seh) { cpu->gpr[d->rd] = (uint32_t)(int32_t)(int16_t)RT; }
-HANDLER(wsbh)
-{
-    uint32_t v = RT;
-    cpu->gpr[d->rd] = ((v & 0x00FF00FFu) << 8) | ((v >> 8) & 0x00FF00FFu);
-}
-static inline uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
-HANDLER(ext) { cpu->gpr[d->rt] = (RS >> d->sa) & low_mask(d->rd + 1u); }
-HANDLER(ins)
-{
-    /* rt is read and written; with rt = $zero it is the sink, and the result is dropped. */
-    uint32_t mask = low_mask(d->rd - d->sa + 1u) << d->sa;
-    cpu->gpr[d->rt] = (RT & ~mask) | ((RS << d->sa) & mask);
-}
-
-/* ---- Branches and jumps ------------------------------------------------------------ */
-
-#define BRANCH_TARGET (cpu->pc + 4 + d->imm)
-HANDLER(beq) { branch(cpu, RS == RT, BRANCH_TARGET); }
-HANDLER(bne) { branch(cpu, RS != RT, BRANCH_TARGET); }
-HANDLER(blez) { branch(cpu, (int32_t)RS <= 0, BRANCH_TARGET); }
-HANDLER(bgtz) { branch(cpu, (int32_t)RS > 0, BRANCH_TARGET); }
-HANDLER(bltz) { branch(cpu, (int32_t)RS < 0, BRANCH_TARGET); }
-HANDLER(bgez) { branch(cpu, (int32_t)RS >= 0, BRANCH_TARGET); }
-/* The -AL forms read rs before linking: with rs = 31 the result is UNPREDICTABLE anyway. */
-HANDLER(bltzal) { bool t = (int32_t)RS < 0; cpu->gpr[31] = cpu->pc + 8; branch(cpu, t, BRANCH_TARGET); }
-HANDLER(bgezal) { bool t = (int32_t)RS >= 0; cpu->gpr[31] = cpu->pc + 8; branch(cpu, t, BRANCH_TARGET); }
-HANDLER(beql) { branch_likely(cpu, RS == RT, BRANCH_TARGET); }
-HANDLER(bnel) { branch_likely(cpu, RS != RT, BRANCH_TARGET); }
-HANDLER(blezl) { branch_likely(cpu, (int32_t)RS <= 0, BRANCH_TARGET); }
-HANDLER(bgtzl) { branch_likely(cpu, (int32_t)RS > 0, BRANCH_TARGET); }
-HANDLER(bltzl) { branch_likely(cpu, (int32_t)RS < 0, BRANCH_TARGET); }
-HANDLER(bgezl) { branch_likely(cpu, (int32_t)RS >= 0, BRANCH_TARGET); }
-HANDLER(bltzall) { bool t = (int32_t)RS < 0; cpu->gpr[31] = cpu->pc + 8; branch_likely(cpu, t, BRANCH_TARGET); }
-HANDLER(bgezall) { bool t = (int32_t)RS >= 0; cpu->gpr[31] = cpu->pc + 8; branch_likely(cpu, t, BRANCH_TARGET); }
-HANDLER(j) { branch(cpu, true, ((cpu->pc + 4) & 0xF0000000u) | d->imm); }
-HANDLER(jal) { cpu->gpr[31] = cpu->pc + 8; branch(cpu, true, ((cpu->pc + 4) & 0xF0000000u) | d->imm); }
-/* JR.HB/JALR.HB clear hazards; an interpreter has none, so the hint needs no work. */
-HANDLER(jr) { branch(cpu, true, RS); }
-HANDLER(jalr) { uint32_t t = RS; cpu->gpr[d->rd] = cpu->pc + 8; branch(cpu, true, t); }
-
-/* ---- Loads and stores -------------------------------------------------------------- */
-
-#define EA (RS + d->imm)
-HANDLER(lb) { uint32_t v; if (mem_load(cpu, EA, 1, &v)) cpu->gpr[d->rt] = (uint32_t)(int32_t)(int8_t)v; }
-HANDLER(lbu) { uint32_t v; if (mem_load(cpu, EA, 1, &v)) cpu->gpr[d->rt] = v; }
-HANDLER(lh) { uint32_t v; if (mem_load(cpu, EA, 2, &v)) cpu->gpr[d->rt] = (uint32_t)(int32_t)(int16_t)v; }
-HANDLER(lhu) { uint32_t v; if (mem_load(cpu, EA, 2, &v)) cpu->gpr[d->rt] = v; }
-HANDLER(lw) { uint32_t v; if (mem_load(cpu, EA, 4, &v)) cpu->gpr[d->rt] = v; }
-HANDLER(sb) { mem_store(cpu, EA, 1, RT); }
-HANDLER(sh) { mem_store(cpu, EA, 2, RT); }
-HANDLER(sw) { mem_store(cpu, EA, 4, RT); }
-
-/* Unaligned word access, little-endian (MIPS32 Vol. II, LWL/LWR/SWL/SWR). The aligned
- * word is read whole (a fault reports the aligned address, as QEMU does); the stores go
- * byte by byte starting at the addressed byte, so a fault reports that address. The
- * destination of LWL/LWR may be the $zero sink, whose old contents do not matter. */
-HANDLER(lwl)
-{
-    uint32_t ea = EA, w;
-    if (!mem_load(cpu, ea & ~3u, 4, &w))
-        return;
-    unsigned shift = 8 * (3 - (ea & 3));
-    cpu->gpr[d->rt] = (w << shift) | (cpu->gpr[d->rt] & low_mask(shift));
-}
-HANDLER(lwr)
-{
-    uint32_t ea = EA, w;
-    if (!mem_load(cpu, ea & ~3u, 4, &w))
-        return;
-    unsigned shift = 8 * (ea & 3);
-    cpu->gpr[d->rt] = (w >> shift) | (cpu->gpr[d->rt] & ~(0xFFFFFFFFu >> shift));
-}
-HANDLER(swl)
-{
-    uint32_t ea = EA, base = ea & ~3u, v = RT;
-    unsigned b = ea & 3;
-    for (int i = (int)b; i >= 0; i--)
-        if (!mem_store(cpu, base + (unsigned)i, 1, v >> (8 * (3 - b + (unsigned)i))))
-            return;
-}
-HANDLER(swr)
-{
-    uint32_t ea = EA, base = ea & ~3u, v = RT;
-    unsigned b = ea & 3;
-    for (unsigned i = b; i < 4; i++)
-        if (!mem_store(cpu, base + i, 1, v >> (8 * (i - b))))
-            return;
-}
-
-HANDLER(ll)
-{
-    uint32_t ea = EA, v, paddr;
-    if (!mem_load(cpu, ea, 4, &v))
-        return;
-    mmu_translate(cpu, ea, ACCESS_LOAD, true, &paddr);
-    cpu->cp0.lladdr = paddr;
-    cpu->cp0.llbit = true;
-    cpu->gpr[d->rt] = v;
-}
-/* SC succeeds when no ERET (or other SC) came between it and the LL to the same physical
- * address; a single CPU with no other bus master needs nothing more. rt is both the value
- * stored and the result, so read it first (rt may be the $zero sink: decoding kept rt). */
-HANDLER(sc)
-{
-    uint32_t ea = EA, value = cpu->gpr[d->rt], paddr;
-    if (ea & 3) {
-        cpu_exception(cpu, EXC_ADES, ea);
-        return;
-    }
-    if (!mmu_translate(cpu, ea, ACCESS_STORE, false, &paddr))
-        return;
-    bool ok = cpu->cp0.llbit && paddr == cpu->cp0.lladdr;
-    cpu->cp0.llbit = false;
-    if (ok && !mem_store(cpu, ea, 4, value))
-        return;
-    if (d->rt)
-        cpu->gpr[d->rt] = ok;
-}
-
-/* Caches are not modelled: decoded code follows stores by itself (codecache.h). */
-HANDLER(cache) { (void)d; REQUIRE_COP0(); }
-HANDLER(pref) { (void)cpu; (void)d; }
-HANDLER(synci) { (void)cpu; (void)d; }
-HANDLER(sync) { (void)cpu; (void)d; }
-
-/* ---- Traps and system calls -------------------------------------------------------- */
-
-static inline void trap_if(cpu_t *cpu, bool cond) { if (cond) cpu_exception(cpu, EXC_TR, 0); }
-HANDLER(tge) { trap_if(cpu, (int32_t)RS >= (int32_t)RT); }
-HANDLER(tgeu) { trap_if(cpu, RS >= RT); }
-HANDLER(tlt) { trap_if(cpu, (int32_t)RS < (int32_t)RT); }
-HANDLER(tltu) { trap_if(cpu, RS < RT); }
-HANDLER(teq) { trap_if(cpu, RS == RT); }
-HANDLER(tne) { trap_if(cpu, RS != RT); }
-HANDLER(tgei) { trap_if(cpu, (int32_t)RS >= SIMM); }
-HANDLER(tgeiu) { trap_if(cpu, RS >= d->imm); }
-HANDLER(tlti) { trap_if(cpu, (int32_t)RS < SIMM); }
-HANDLER(tltiu) { trap_if(cpu, RS < d->imm); }
-HANDLER(teqi) { trap_if(cpu, RS == d->imm); }
-HANDLER(tnei) { trap_if(cpu, RS != d->imm); }
-HANDLER(syscall) { (void)d; cpu_exception(cpu, EXC_SYS, 0); }
-HANDLER(break) { (void)d; cpu_exception(cpu, EXC_BP, 0); }
-HANDLER(sdbbp) { (void)d; cpu_exception(cpu, EXC_DEBUG_BP, 0); }
-
-/* ---- Reserved and absent coprocessors ---------------------------------------------- */
-
-HANDLER(ri) { (void)d; cpu_exception(cpu, EXC_RI, 0); }
-HANDLER(ri_cop0) { (void)d; REQUIRE_COP0(); cpu_exception(cpu, EXC_RI, 0); }
-HANDLER(mfmc0) { op_ri_cop0(cpu, d); }   /* decoding turns valid MFMC0s into DI/EI */
-/* No FPU (Config1.FP = 0) and no CP2: Status.CU1/CU2 cannot be set, so always unusable. */
-HANDLER(cop1) { (void)d; cpu_exception_cpu(cpu, 1); }
-HANDLER(cop2) { (void)d; cpu_exception_cpu(cpu, 2); }
-#define op_cop1x op_cop1
-#define op_movci op_cop1
-#define op_lwc1 op_cop1
-#define op_ldc1 op_cop1
-#define op_swc1 op_cop1
-#define op_sdc1 op_cop1
-#define op_lwc2 op_cop2
-#define op_ldc2 op_cop2
-#define op_swc2 op_cop2
-#define op_sdc2 op_cop2
 /* JALX switches to MIPS16e, which kseg does not implement (yet Config1.CA says the 24Kc has
  * it, as QEMU reports): report once and raise RI. */
 enum { UNIMPL_MIPS16 = 1u << 0 };
-HANDLER(jalx) { (void)d; cpu_unimplemented(cpu, UNIMPL_MIPS16, "MIPS16e (JALX)"); }
 
-/* ---- System control (CP0) ---------------------------------------------------------- */
-
-HANDLER(mfc0) { REQUIRE_COP0(); cpu->gpr[d->rt] = cp0_read(cpu, d->rd, d->imm); }
-HANDLER(mtc0)
-{
-    REQUIRE_COP0();
-    cp0_write(cpu, d->rd, d->imm, RT);
-    cpu_exit_loop(cpu);   /* mode, translation or interrupt state may have changed */
-}
-HANDLER(di)
-{
-    REQUIRE_COP0();
-    uint32_t old = cpu->cp0.status;
-    cpu->cp0.status = old & ~ST_IE;
-    cpu->gpr[d->rt] = old;
-}
-HANDLER(ei)
-{
-    REQUIRE_COP0();
-    uint32_t old = cpu->cp0.status;
-    cpu->cp0.status = old | ST_IE;
-    cpu->gpr[d->rt] = old;
-    cpu_exit_loop(cpu);
-}
-/* One shadow register set (SRSCtl.HSS = 0): the previous set is the current one. */
-HANDLER(rdpgpr) { REQUIRE_COP0(); cpu->gpr[d->rd] = RT; }
-HANDLER(wrpgpr) { REQUIRE_COP0(); cpu->gpr[d->rd] = RT; }
-
-HANDLER(rdhwr)
+static void do_rdhwr(cpu_t *cpu, const decoded_insn_t *d)
 {
     unsigned reg = d->rd;
     if (!cop0_usable(cpu) && !(cpu->cp0.hwrena & (1u << reg))) {
@@ -368,10 +70,8 @@ HANDLER(rdhwr)
     cpu->gpr[d->rt] = v;
 }
 
-HANDLER(eret)
+static void do_eret(cpu_t *cpu)
 {
-    (void)d;
-    REQUIRE_COP0();
     cp0_t *c = &cpu->cp0;
     if (c->status & ST_ERL) {
         cpu->target = c->error_epc;
@@ -383,13 +83,11 @@ HANDLER(eret)
     c->llbit = false;
     cpu->ctl = CTL_JUMP;
     cpu_mode_changed(cpu);
-    cpu_exit_loop(cpu);
+    cpu_exit_loop(cpu);          /* interrupts may have become deliverable */
 }
 
-HANDLER(deret)
+static void do_deret(cpu_t *cpu)
 {
-    (void)d;
-    REQUIRE_COP0();
     if (!(cpu->cp0.debug & (1u << 30))) {   /* not in Debug Mode: reserved */
         cpu_exception(cpu, EXC_RI, 0);
         return;
@@ -401,26 +99,75 @@ HANDLER(deret)
     cpu_exit_loop(cpu);
 }
 
-HANDLER(wait)
+static void do_ll(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
 {
-    (void)d;
-    REQUIRE_COP0();
-    cpu->waiting = true;
-    cpu_exit_loop(cpu);
+    uint32_t v, paddr;
+    if (!mem_load(cpu, ea, 4, &v))
+        return;
+    mmu_translate(cpu, ea, ACCESS_LOAD, true, &paddr);
+    cpu->cp0.lladdr = paddr;
+    cpu->cp0.llbit = true;
+    cpu->gpr[d->rt] = v;
 }
 
-HANDLER(tlbr) { (void)d; REQUIRE_COP0(); cpu_tlb_read(cpu); }
-HANDLER(tlbwi) { (void)d; REQUIRE_COP0(); cpu_tlb_write(cpu, cpu->cp0.index & 0xF); }
-HANDLER(tlbwr) { (void)d; REQUIRE_COP0(); cpu_tlb_write(cpu, cp0_random(cpu)); }
-HANDLER(tlbp) { (void)d; REQUIRE_COP0(); cpu_tlb_probe(cpu); }
+/* SC succeeds when no ERET (or other SC) came between it and the LL to the same physical
+ * address; a single CPU with no other bus master needs nothing more. rt is both the value
+ * stored and the result (decoding kept rt as it is for SC). */
+static void do_sc(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
+{
+    uint32_t value = cpu->gpr[d->rt], paddr;
+    if (ea & 3) {
+        cpu_exception(cpu, EXC_ADES, ea);
+        return;
+    }
+    if (!mmu_translate(cpu, ea, ACCESS_STORE, false, &paddr))
+        return;
+    bool ok = cpu->cp0.llbit && paddr == cpu->cp0.lladdr;
+    cpu->cp0.llbit = false;
+    if (ok && !mem_store(cpu, ea, 4, value))
+        return;
+    if (d->rt)
+        cpu->gpr[d->rt] = ok;
+}
+
+/* Unaligned word access, little-endian (MIPS32 Vol. II, LWL/LWR/SWL/SWR). The aligned
+ * word is read whole (a fault reports the aligned address, as QEMU does); the stores go
+ * byte by byte starting at the addressed byte, so a fault reports that address. The
+ * destination of LWL/LWR may be the $zero sink, whose old contents do not matter. */
+static void do_lwl(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
+{
+    uint32_t w;
+    if (!mem_load(cpu, ea & ~3u, 4, &w))
+        return;
+    unsigned shift = 8 * (3 - (ea & 3));
+    cpu->gpr[d->rt] = (w << shift) | (cpu->gpr[d->rt] & low_mask(shift));
+}
+static void do_lwr(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
+{
+    uint32_t w;
+    if (!mem_load(cpu, ea & ~3u, 4, &w))
+        return;
+    unsigned shift = 8 * (ea & 3);
+    cpu->gpr[d->rt] = (w >> shift) | (cpu->gpr[d->rt] & ~(0xFFFFFFFFu >> shift));
+}
+static void do_swl(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
+{
+    uint32_t base = ea & ~3u, v = cpu->gpr[d->rt];
+    unsigned b = ea & 3;
+    for (int i = (int)b; i >= 0; i--)
+        if (!mem_store(cpu, base + (unsigned)i, 1, v >> (8 * (3 - b + (unsigned)i))))
+            return;
+}
+static void do_swr(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
+{
+    uint32_t base = ea & ~3u, v = cpu->gpr[d->rt];
+    unsigned b = ea & 3;
+    for (unsigned i = b; i < 4; i++)
+        if (!mem_store(cpu, base + i, 1, v >> (8 * (i - b))))
+            return;
+}
 
 /* ---- Decoding into code pages ------------------------------------------------------ */
-
-static insn_fn *const handlers[OP_COUNT] = {
-#define HANDLER_ENTRY(code, name) [OP_##name] = op_##name,
-    MIPS_ALL_OPS(HANDLER_ENTRY)
-#undef HANDLER_ENTRY
-};
 
 /* Operations whose rd, or rt, is a destination only: a destination of $zero is pointed at
  * the sink. (rt of stores, branches, SC and MTC0 is a source and stays as it is.) */
@@ -438,7 +185,8 @@ static bool writes_rd(enum mips_op op)
         return false;
     }
 }
-/* Of those, the ones with no effect but their result (not JALR, ADD, SUB, the CP0 moves). */
+/* Of those, the ones with no effect but their result (not JALR, ADD, SUB, the CP0 moves):
+ * with $zero as destination they are no-ops (NOP, SSNOP and EHB among them). */
 static bool only_writes_rd(enum mips_op op)
 {
     return writes_rd(op) && op != OP_jalr && op != OP_add && op != OP_sub &&
@@ -459,36 +207,33 @@ static bool writes_rt(enum mips_op op)
 
 void insn_translate(const mips_insn_t *in, decoded_insn_t *d)
 {
-    d->fn = handlers[in->op];
+    d->op = (uint8_t)in->op;
     d->rs = in->rs;
     d->rt = in->rt;
     d->rd = in->rd;
     d->sa = in->sa;
     d->imm = in->imm;
     if (writes_rd(in->op) && in->rd == 0) {
-        /* Pure register results to $zero (NOP, SSNOP, EHB among them) do nothing at all. */
         if (only_writes_rd(in->op))
-            d->fn = op_nop;
+            d->op = OP_nop;
         d->rd = 32;
     }
-    if (writes_rt(in->op) && in->rt == 0)
+    if (writes_rt(in->op) && in->rt == 0) {
+        if (in->op == OP_addiu || in->op == OP_lui || in->op == OP_ori)   /* common padding */
+            d->op = OP_nop;
         d->rt = 32;
+    }
 }
 
-/* The handler every undecoded entry starts with: decode, install, run. */
-static void op_decode(cpu_t *cpu, const decoded_insn_t *d)
+static void decode_entry(cpu_t *cpu, code_page_t *page, decoded_insn_t *d, uint32_t pc)
 {
-    code_page_t *page = cpu->code_page;
-    size_t index = (size_t)(d - page->insn);
     uint32_t word;
-    memcpy(&word, page->host + index * 4, 4);
+    memcpy(&word, page->host + (size_t)(d - page->insn) * 4, 4);
     mips_insn_t in;
     mips_decode(word, &in);
-    decoded_insn_t *slot = &page->insn[index];
-    insn_translate(&in, slot);
+    insn_translate(&in, d);
     if (UNLIKELY(log_enabled(LOG_IN_ASM)))
-        trace_in_asm(cpu, cpu->pc, word);
-    slot->fn(cpu, slot);
+        trace_in_asm(cpu, pc, word);
 }
 
 code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
@@ -499,19 +244,18 @@ code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
     p->host = host;
     p->paddr = paddr;
     code_page_invalidate(p, 0, CODE_PAGE_SIZE);
+    p->insn[CODE_PAGE_INSNS] = (decoded_insn_t){ .op = OP_PAGE_END };
     return p;
 }
 
 void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
 {
     uint32_t first = offset / 4, last = (offset + len - 1) / 4;
-    for (uint32_t i = first; i <= last && i < CODE_PAGE_INSNS; i++) {
-        page->insn[i].fn = op_decode;
-        page->insn[i].imm = i;
-    }
+    for (uint32_t i = first; i <= last && i < CODE_PAGE_INSNS; i++)
+        page->insn[i].op = OP_DECODE;
 }
 
-/* ---- The run loop ------------------------------------------------------------------ */
+/* ---- Control state between slices --------------------------------------------------- */
 
 static void resolve_control(cpu_t *cpu)
 {
@@ -526,41 +270,120 @@ static void resolve_control(cpu_t *cpu)
         cpu->pc = cpu->target;
         cpu->in_delay_slot = false;
         cpu->ctl = CTL_NONE;
-        /* A misaligned target must fault on fetch even within the current page. */
-        if (cpu->pc & 3)
-            cpu->code_vpage = CODE_VPAGE_NONE;
         return;
     case CTL_NONE:
         return;
     }
 }
 
-/* One body, two instantiations: the fast loop has no tracing or debugging hooks at all. */
-static inline __attribute__((always_inline)) void run_loop(cpu_t *cpu, bool debug)
-{
-    while (cpu->icount < cpu->deadline) {
-        uint32_t pc = cpu->pc;
-        if (UNLIKELY((pc & ~0xFFFu) != cpu->code_vpage)) {
-            if (!mmu_fetch_page(cpu, pc)) {
-                cpu->icount++;    /* a faulting fetch takes a cycle: fault loops still end */
-                resolve_control(cpu);
-                continue;
-            }
-        }
-        const decoded_insn_t *d = &cpu->code_page->insn[(pc >> 2) & (CODE_PAGE_INSNS - 1)];
-        if (debug)
-            trace_exec(cpu, pc);
-        cpu->icount++;
-        d->fn(cpu, d);
-        if (LIKELY(cpu->ctl == CTL_NONE))
-            cpu->pc = pc + 4;
-        else
-            resolve_control(cpu);
-    }
-}
+/* Interrupts and exceptions taken between slices resolve here too. */
+void cpu_resolve_control(cpu_t *cpu) { resolve_control(cpu); }
 
-static void run_fast(cpu_t *cpu) { run_loop(cpu, false); }
-static void run_debug(cpu_t *cpu) { run_loop(cpu, true); }
+/* ---- The run loop ------------------------------------------------------------------ */
+
+#define PC_OF(p) (vbase + (uint32_t)(((p) - page->insn) << 2))
+#define RS (r[d->rs])
+#define RT (r[d->rt])
+#define RD (r[d->rd])
+#define SIMM ((int32_t)d->imm)
+#define EA (RS + d->imm)
+
+/* Starts the instruction at d, unless the slice is used up. */
+#define DISPATCH() do {                                                        \
+        if (UNLIKELY(--left < 0))                                              \
+            goto out;                                                          \
+        if (debug) {                                                           \
+            SYNC_OUT(PC_OF(d));                                                \
+            trace_exec(cpu, cpu->pc);                                          \
+        }                                                                      \
+        goto *dispatch[d->op];                                                 \
+    } while (0)
+/* Ends an operation that does not transfer control. */
+#define NEXT() do {                                                            \
+        if (UNLIKELY(in_ds))                                                   \
+            goto resolve_branch;                                               \
+        d++;                                                                   \
+        DISPATCH();                                                            \
+    } while (0)
+#define SYNC_OUT(pc_value) do {                                                \
+        cpu->pc = (pc_value);                                                  \
+        cpu->in_delay_slot = in_ds;                                            \
+        cpu->icount = end - (uint64_t)left;                                    \
+    } while (0)
+#define SYNC_IN() do {                                                         \
+        end = cpu->deadline;                                                   \
+        left = (int64_t)(end - cpu->icount);                                   \
+        vbase = cpu->code_vpage;                                               \
+        page = cpu->code_page;                                                 \
+    } while (0)
+/* Calls out of line, then continues after the instruction or at an exception vector. */
+#define CALL(expr) do {                                                        \
+        SYNC_OUT(PC_OF(d));                                                    \
+        expr;                                                                  \
+        SYNC_IN();                                                             \
+        goto after_call;                                                       \
+    } while (0)
+#define RAISE(code) CALL(cpu_exception(cpu, (code), 0))
+#define REQUIRE_COP0() do { if (!cop0_usable(cpu)) CALL(cpu_exception_cpu(cpu, 0)); } while (0)
+#define BRANCH(cond) do {                                                      \
+        uint32_t pc_ = PC_OF(d);                                               \
+        btarget = (cond) ? pc_ + 4 + d->imm : pc_ + 8;                         \
+        in_ds = true;                                                          \
+        d++;                                                                   \
+        DISPATCH();                                                            \
+    } while (0)
+/* Branch-likely: the delay slot runs only when the branch is taken. */
+#define BRANCH_LIKELY(cond) do {                                               \
+        uint32_t pc_ = PC_OF(d);                                               \
+        if (cond) {                                                            \
+            btarget = pc_ + 4 + d->imm;                                        \
+            in_ds = true;                                                      \
+            d++;                                                               \
+            DISPATCH();                                                        \
+        }                                                                      \
+        in_ds = false;                                                         \
+        target = pc_ + 8;                                                      \
+        goto jump;                                                             \
+    } while (0)
+#define LINK() (r[31] = PC_OF(d) + 8)
+/* Loads and stores: the software TLB hit inline, everything else out of line. */
+#define LOAD(size, convert) do {                                               \
+        uint32_t ea_ = EA, v_;                                                 \
+        const softtlb_entry_t *e_ = &cpu->stlb->read[softtlb_index(ea_)];      \
+        if (LIKELY(e_->tag == (ea_ & (0xFFFFF000u | ((size) - 1))))) {         \
+            const uint8_t *p_ = (const uint8_t *)(e_->addend + ea_);           \
+            if ((size) == 4) memcpy(&v_, p_, 4);                               \
+            else if ((size) == 2) { uint16_t h_; memcpy(&h_, p_, 2); v_ = h_; }\
+            else v_ = *p_;                                                     \
+            r[d->rt] = convert(v_);                                            \
+            NEXT();                                                            \
+        }                                                                      \
+        CALL(if (mem_load_slow(cpu, ea_, (size), &v_)) cpu->gpr[d->rt] = convert(v_)); \
+    } while (0)
+#define STORE(size) do {                                                       \
+        uint32_t ea_ = EA, v_ = RT;                                            \
+        const softtlb_entry_t *e_ = &cpu->stlb->write[softtlb_index(ea_)];     \
+        if (LIKELY(e_->tag == (ea_ & (0xFFFFF000u | ((size) - 1))))) {         \
+            uint8_t *p_ = (uint8_t *)(e_->addend + ea_);                       \
+            if ((size) == 4) memcpy(p_, &v_, 4);                               \
+            else if ((size) == 2) { uint16_t h_ = (uint16_t)v_; memcpy(p_, &h_, 2); } \
+            else *p_ = (uint8_t)v_;                                            \
+            NEXT();                                                            \
+        }                                                                      \
+        CALL(mem_store_slow(cpu, ea_, (size), v_));                            \
+    } while (0)
+#define AS_IS(v) (v)
+#define SEXT8(v) ((uint32_t)(int32_t)(int8_t)(v))
+#define SEXT16(v) ((uint32_t)(int32_t)(int16_t)(v))
+#define TRAP_IF(cond) do { if (cond) RAISE(EXC_TR); NEXT(); } while (0)
+
+/* One body, two instantiations: the fast loop has no tracing hooks at all. */
+#define RUN_LOOP_NAME run_fast
+#define RUN_LOOP_DEBUG 0
+#include "cpu/interp_loop.h"
+#define RUN_LOOP_NAME run_debug
+#define RUN_LOOP_DEBUG 1
+#include "cpu/interp_loop.h"
 
 void cpu_execute(cpu_t *cpu)
 {
@@ -569,6 +392,3 @@ void cpu_execute(cpu_t *cpu)
     else
         run_fast(cpu);
 }
-
-/* Interrupts and exceptions taken between instructions resolve here too. */
-void cpu_resolve_control(cpu_t *cpu) { resolve_control(cpu); }
