@@ -97,11 +97,9 @@ static unsigned parse_log_items(const char *items)
         for (size_t k = 0; k < G_N_ELEMENTS(known); k++)
             if (!strcmp(parts[i], known[k].name))
                 bit = known[k].bit;
-        if (!bit) {
-            g_strfreev(parts);
+        if (!bit)
             fatal("-d: unknown log item '%s' (known: in_asm,exec,cpu,int,mmu,guest_errors)",
                   parts[i]);
-        }
         mask |= bit;
     }
     g_strfreev(parts);
@@ -216,7 +214,9 @@ static int run_machine(malta_t *m)
 
 int main(int argc, char **argv)
 {
-    char **args = normalise_args(argc, argv);
+    /* GOption removes what it parses from the vector: give it a shallow copy, free ours. */
+    char **owned_args = normalise_args(argc, argv);
+    char **args = g_memdup2(owned_args, sizeof(char *) * ((gsize)argc + 1));
     GOptionContext *ctx = g_option_context_new("- MIPS32 Malta system emulator");
     g_option_context_add_main_entries(ctx, option_entries, NULL);
     GError *err = NULL;
@@ -287,6 +287,15 @@ int main(int argc, char **argv)
     if (log_file)
         fclose(log_file);
     malta_destroy(&machine);
-    g_strfreev(args);
+    for (int i = 0; i < MALTA_SERIALS; i++)
+        chardev_close(cfg.serial[i]);
+    g_free(args);
+    g_strfreev(owned_args);
+    g_free(opts.machine);
+    g_free(opts.memory);
+    g_free(opts.bios);
+    g_strfreev(opts.serial);
+    g_free(opts.debug_items);
+    g_free(opts.debug_file);
     return status;
 }

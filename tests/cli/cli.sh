@@ -1,0 +1,75 @@
+#!/bin/sh
+# Command-line behaviour: good options work; bad input gets one clear line on stderr and
+# exit status 1, never a crash.  Usage: cli.sh KSEG HELLO_BIN
+set -u
+kseg=$1
+hello=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect_error NAME PATTERN ARGS...: exit 1, exactly one stderr line matching PATTERN.
+expect_error() {
+    name=$1; pattern=$2; shift 2
+    timeout 10 "$kseg" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+    rc=$?
+    lines=$(wc -l <"$tmp/err")
+    if [ "$rc" -eq 1 ] && [ "$lines" -eq 1 ] && grep -q -- "$pattern" "$tmp/err"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: status $rc, stderr:"; cat "$tmp/err"
+    fi
+}
+
+expect_ok() {
+    name=$1; pattern=$2; shift 2
+    timeout 10 "$kseg" "$@" >"$tmp/out" 2>&1 </dev/null
+    rc=$?
+    if [ "$rc" -eq 0 ] && { [ -z "$pattern" ] || grep -q -- "$pattern" "$tmp/out"; }; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name: status $rc, output:"; cat "$tmp/out"
+    fi
+}
+
+head -c 4194305 /dev/zero >"$tmp/big.bin"
+: >"$tmp/empty.bin"
+mkdir "$tmp/dir"
+
+expect_error missing-bios "No such file" -bios "$tmp/none.bin"
+expect_error oversized-bios "larger\|more than" -bios "$tmp/big.bin"
+expect_error empty-bios "empty" -bios "$tmp/empty.bin"
+expect_error directory-bios "bios" -bios "$tmp/dir"
+expect_error unknown-option "unknown option '-frobnicate'" -frobnicate
+expect_error stray-argument "unexpected argument" -bios "$hello" stray
+expect_error bad-machine "unsupported machine" -M pc
+expect_error bad-memory "bad size" -m lots
+expect_error zero-memory "out of range" -m 0
+expect_error too-much-memory "out of range" -m 4G
+expect_error bad-serial "unknown serial back end" -serial bogus
+expect_error too-many-serials "at most 3" -serial null -serial null -serial null -serial null
+expect_error bad-tcp-port "bad tcp port" -serial tcp::99999,server,nowait
+expect_error bad-log-item "unknown log item" -d nonsense
+expect_error missing-value "Missing argument\|missing" -bios
+expect_error unwritable-log "cannot open" -D /nonexistent/dir/log -bios "$hello"
+
+expect_ok version "kseg version" -version
+expect_ok help "bios" -help
+expect_ok machine-help "malta" -M help
+expect_ok hello-run "Hello from kseg" -M malta -m 256 -bios "$hello" -nographic -no-reboot \
+    -serial null -serial null -serial stdio
+expect_ok hello-file-serial "" -bios "$hello" -no-reboot -serial null -serial null \
+    -serial "file:$tmp/serial.txt"
+if grep -q "Hello from kseg" "$tmp/serial.txt"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL file serial: no output in the file"; fi
+expect_ok stats "instructions in" -bios "$hello" -no-reboot -serial null -serial null -serial null -stats
+expect_ok log-int "" -bios "$hello" -no-reboot -serial null -serial null -serial null \
+    -d in_asm,int -D "$tmp/log.txt"
+if grep -q "IN: 0xbfc00000" "$tmp/log.txt"; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL in_asm log: no reset-vector line"; head -3 "$tmp/log.txt"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
