@@ -8,7 +8,11 @@
  *   0x1F000000  FPGA: LEDs, ASCII display, software reset   (mapped after the UART)
  *   0x1FC00000  boot ROM window: a copy of the flash's first 4 MiB, word 0x10 = 0x420
  *
- * Anything else below 0x20000000 reads as zero and ignores writes, as on QEMU. */
+ *   0x00000000  "empty": the rest of the low 512 MiB reads zero and ignores writes, as the
+ *               GT-64120 decodes it on QEMU (mapped last, so every device above wins)
+ *
+ * Physical addresses above 0x20000000 (reachable through the TLB) that hit nothing are bus
+ * errors. */
 #include "devices/malta.h"
 
 #include <glib.h>
@@ -23,12 +27,27 @@
 #define CBUS_UART_BASE  0x1F000900u
 #define CBUS_UART_SIZE  0x40u
 #define BOOTROM_BASE    0x1FC00000u
+#define LOW_WINDOW_SIZE 0x20000000u
 
 #define BOARD_REVISION  0x00000420u   /* Malta with CoreLV: Linux and U-Boot probe it */
 #define CBUS_UART_IRQ   2             /* hardware interrupt 2 = Cause.IP4 */
 
 extern const uint8_t kseg_bootrom_image[];
 extern const uint32_t kseg_bootrom_size;
+
+static uint32_t empty_read(void *dev, uint32_t offset, unsigned size)
+{
+    bus_log_guest_error(dev, "read of nothing", offset, size);
+    return 0;
+}
+
+static void empty_write(void *dev, uint32_t offset, uint32_t value, unsigned size)
+{
+    (void)value;
+    bus_log_guest_error(dev, "write to nothing", offset, size);
+}
+
+static const device_ops_t empty_ops = { .read = empty_read, .write = empty_write };
 
 static void cpu_irq_set(void *opaque, int n, bool level)
 {
@@ -100,6 +119,7 @@ bool malta_init(malta_t *m, const malta_config_t *cfg, char **error)
     bus_map_device(bus, "fpga", FPGA_BASE, MALTA_FPGA_SIZE, &m->fpga, &malta_fpga_ops);
 
     bus_map_ram(bus, "bootrom", BOOTROM_BASE, MALTA_FLASH_SIZE, m->bootrom, true);
+    bus_map_device(bus, "empty", 0, LOW_WINDOW_SIZE, bus, &empty_ops);
 
     cpu_init(&m->cpu, bus);
     return true;

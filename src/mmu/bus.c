@@ -74,14 +74,17 @@ const bus_region_t *bus_find(bus_t *bus, uint32_t paddr)
     return NULL;
 }
 
-static void log_unassigned(bus_t *bus, const char *what, uint32_t paddr, unsigned size)
+#define GUEST_ERRORS_LOGGED 16
+
+void bus_log_guest_error(bus_t *bus, const char *what, uint32_t paddr, unsigned size)
 {
-    /* Firmware probing absent hardware can do this in a loop: report the first few. */
-    if (bus->log_guest_errors && bus->logged_unassigned < 16) {
-        bus->logged_unassigned++;
-        log_msg(LOG_GUEST_ERRORS, "guest error: %s of %u bytes at unassigned physical 0x%08x\n",
-                what, size, paddr);
+    if (!bus->log_guest_errors || bus->logged_errors > GUEST_ERRORS_LOGGED)
+        return;
+    if (bus->logged_errors++ == GUEST_ERRORS_LOGGED) {
+        log_msg(LOG_GUEST_ERRORS, "guest error: (further ignored accesses not reported)\n");
+        return;
     }
+    log_msg(LOG_GUEST_ERRORS, "guest error: %s of %u bytes at physical 0x%08x\n", what, size, paddr);
 }
 
 static uint32_t host_load(const uint8_t *p, unsigned size)
@@ -93,29 +96,31 @@ static uint32_t host_load(const uint8_t *p, unsigned size)
     }
 }
 
-uint32_t bus_read(bus_t *bus, uint32_t paddr, unsigned size)
+bool bus_read(bus_t *bus, uint32_t paddr, unsigned size, uint32_t *value)
 {
     const bus_region_t *r = bus_find(bus, paddr);
     if (!r || paddr - r->base + size > r->size) {
-        log_unassigned(bus, "read", paddr, size);
-        return 0;
+        bus_log_guest_error(bus, "bus error: read", paddr, size);
+        return false;
     }
     if (r->host)
-        return host_load(r->host + (paddr - r->base), size);
-    return r->ops->read(r->dev, paddr - r->base, size);
+        *value = host_load(r->host + (paddr - r->base), size);
+    else
+        *value = r->ops->read(r->dev, paddr - r->base, size);
+    return true;
 }
 
-void bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
+bool bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
 {
     const bus_region_t *r = bus_find(bus, paddr);
     if (!r || paddr - r->base + size > r->size) {
-        log_unassigned(bus, "write", paddr, size);
-        return;
+        bus_log_guest_error(bus, "bus error: write", paddr, size);
+        return false;
     }
     if (r->host) {
         if (r->readonly) {
-            log_unassigned(bus, "write to ROM", paddr, size);
-            return;
+            bus_log_guest_error(bus, "write to ROM", paddr, size);
+            return true;
         }
         uint8_t *p = r->host + (paddr - r->base);
         switch (size) {
@@ -126,7 +131,8 @@ void bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
         code_page_t *cp = r->code[(paddr - r->base) / CODE_PAGE_SIZE];
         if (cp)
             code_page_invalidate(cp, (paddr - r->base) % CODE_PAGE_SIZE, size);
-        return;
+        return true;
     }
     r->ops->write(r->dev, paddr - r->base, value, size);
+    return true;
 }

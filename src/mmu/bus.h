@@ -34,7 +34,7 @@ typedef struct bus {
     bus_region_t regions[BUS_MAX_REGIONS];
     int count;
     bool log_guest_errors;
-    uint32_t logged_unassigned; /* how many unassigned accesses were reported */
+    uint32_t logged_errors;     /* how many ignored accesses were reported */
 } bus_t;
 
 void bus_init(bus_t *bus);
@@ -48,9 +48,13 @@ void bus_destroy(bus_t *bus);
 
 const bus_region_t *bus_find(bus_t *bus, uint32_t paddr);
 
-/* Slow-path physical accesses. Nothing mapped: reads 0, writes dropped, as QEMU's Malta does
- * for the low 512 MiB (logged under -d guest_errors). */
-uint32_t bus_read(bus_t *bus, uint32_t paddr, unsigned size);
-void bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size);
+/* Slow-path physical accesses. They return false when nothing answers at the address: the
+ * CPU then raises a bus error. (The board maps an "empty" device where its bus reads zero
+ * instead, as QEMU's Malta does for the low 512 MiB.) */
+bool bus_read(bus_t *bus, uint32_t paddr, unsigned size, uint32_t *value);
+bool bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size);
+/* Reports a guest access the hardware ignores, under -d guest_errors; only the first few,
+ * since firmware probing absent hardware does it in loops. */
+void bus_log_guest_error(bus_t *bus, const char *what, uint32_t paddr, unsigned size);
 
 #endif
