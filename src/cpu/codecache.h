@@ -24,9 +24,12 @@
 typedef struct decoded_insn {
     uint8_t op;               /* enum mips_op, or OP_DECODE / OP_PAGE_END */
     uint8_t rs, rt, rd, sa;   /* register fields; a destination $zero reads 32, the sink */
+    uint8_t unused[3];
     uint32_t imm;             /* as mips_insn_t.imm */
+    uint32_t unused2;         /* pads to 16 bytes: the PC is the entry's index times 4, and
+                                 a power-of-two size makes that a shift */
 } decoded_insn_t;
-_Static_assert(sizeof(decoded_insn_t) == 12, "decoded instructions pack into 12 bytes");
+_Static_assert(sizeof(decoded_insn_t) == 16, "decoded instructions pack into 16 bytes");
 
 typedef struct code_page {
     const uint8_t *host;      /* the page's bytes (guest RAM or ROM) */
