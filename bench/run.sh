@@ -85,7 +85,7 @@ run_one() {
             -no-reboot -serial null -serial null -serial stdio -stats \
             </dev/null >"$out.raw" 2>"$err"
     else
-        timeout "$limit" "$qemu" -M malta -m 256 -bios "$swapped" -display none \
+        timeout "$limit" "$qemu" -M malta -cpu 24Kc -m 256 -bios "$swapped" -display none \
             -monitor none -no-reboot -serial null -serial null -serial stdio \
             </dev/null >"$out.raw" 2>"$err"
     fi

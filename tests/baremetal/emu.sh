@@ -18,7 +18,7 @@ run_kseg() {
 run_qemu() {
     local emu=$1 image=$2
     shift 2
-    timeout "$BAREMETAL_TIMEOUT" "$emu" -M malta -m 256 -bios "$image" -display none \
+    timeout "$BAREMETAL_TIMEOUT" "$emu" -M malta -cpu 24Kc -m 256 -bios "$image" -display none \
         -monitor none -no-reboot -serial null -serial null -serial stdio "$@" </dev/null
 }
 

@@ -49,7 +49,8 @@ qemu)
         image=$tmp
         ;;
     esac
-    set -- "$emu" -M malta -m 256 -bios "$image" -display none -monitor none \
+    # -cpu 24Kc: kseg models the 24Kc (no FPU); QEMU's Malta defaults to the 24Kf.
+    set -- "$emu" -M malta -cpu 24Kc -m 256 -bios "$image" -display none -monitor none \
         -no-reboot -serial null -serial null -serial stdio
     ;;
 *)
