@@ -38,20 +38,17 @@ jump:
     /* fall through */
 fetch:
     if (UNLIKELY((pc & 0xFFFFF003u) != vbase)) {
-        cpu->pc = pc;
-        cpu->in_delay_slot = in_ds;
-        cpu->icount = end - (uint64_t)left;
-        if (!mmu_fetch_page(cpu, pc)) {
-            SYNC_IN();
-            if (--left < 0) {           /* a faulting fetch takes a cycle: fault loops end */
-                pc = cpu->target;
-                in_ds = false;
-                cpu->ctl = CTL_NONE;
-                goto out_pc;
-            }
-            goto after_call;
-        }
+        /* Leave before the lookup when the slice is used up: a pending interrupt outranks
+         * any fetch exception, and a single step must stop in front of the fault. */
+        if (left <= 0)
+            goto out_pc;
+        left--;                         /* a fetch that faults takes the step */
+        SYNC_OUT(pc);
+        bool fetched = mmu_fetch_page(cpu, pc);
         SYNC_IN();
+        if (!fetched)
+            goto after_call;
+        left++;                         /* it did not: the instruction will */
     }
     d = &page->insn[(pc & 0xFFF) >> 2];
     DISPATCH();

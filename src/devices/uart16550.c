@@ -43,10 +43,19 @@ static void uart_update_irq(uart16550_t *u)
     irq_set(&u->irq, (uart_iir(u) & 1) == 0);
 }
 
+/* The receiver holds 16 bytes with the FIFO on, one without (16450 mode). */
+static unsigned rx_capacity(const uart16550_t *u)
+{
+    return (u->fcr & FCR_ENABLE) ? UART_FIFO_SIZE : 1;
+}
+
 static void rx_push(uart16550_t *u, uint8_t byte)
 {
-    if (u->rx_count == UART_FIFO_SIZE) {
+    if (u->rx_count >= rx_capacity(u)) {
+        /* Overrun: a full FIFO keeps its bytes; a lone holding register is overwritten. */
         u->lsr |= LSR_OE;
+        if (rx_capacity(u) == 1)
+            u->rx[u->rx_head] = byte;
         return;
     }
     u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = byte;
@@ -57,7 +66,7 @@ static void rx_push(uart16550_t *u, uint8_t byte)
 static size_t uart_can_receive(void *opaque)
 {
     uart16550_t *u = opaque;
-    return UART_FIFO_SIZE - u->rx_count;
+    return u->rx_count < rx_capacity(u) ? rx_capacity(u) - u->rx_count : 0;
 }
 
 static void uart_receive(void *opaque, const uint8_t *buf, size_t len)
