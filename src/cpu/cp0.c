@@ -195,11 +195,9 @@ void cpu_run(cpu_t *cpu, uint64_t until)
             cpu_exception(cpu, EXC_INT, 0);
             cpu_resolve_control(cpu);
         } else if (cpu->waiting) {
-            /* WAIT also ends on a pending interrupt that is masked (MIPS32 Vol. II: the
-             * condition is implementation dependent; the 24Kc and QEMU wake on any). */
-            if (!(cause_ip(cpu) & cpu->cp0.status & ST_IM))
-                return;
-            cpu->waiting = false;
+            /* Only a deliverable interrupt ends WAIT: Config7.WII = 0 on this 24Kc, as on
+             * QEMU, so WAIT with interrupts disabled sleeps for good. */
+            return;
         }
         cpu->deadline = until < cpu->timer_icount ? until : cpu->timer_icount;
         cpu_execute(cpu);

@@ -440,8 +440,9 @@ static void test_hw_interrupt_taken(void **state)
     assert_int_equal(cpu->pc, EXC_VECTOR + 4);
 }
 
-/* WAIT stops the CPU until an interrupt is pending, even a masked one (Status.IE = 0; the
- * 24Kc and QEMU wake then), and execution resumes after the WAIT. */
+/* WAIT stops the CPU until an interrupt can be taken. Config7.WII = 0 on this 24Kc (as on
+ * QEMU), so with Status.IE = 0 a pending interrupt does not end the WAIT (24K Software
+ * User's Manual, Config7.WII); execution resumes after the WAIT once it is taken. */
 static void test_wait_and_wake(void **state)
 {
     machine_t *m = *state;
@@ -455,16 +456,17 @@ static void test_wait_and_wake(void **state)
     assert_int_equal(cpu->pc, CODE_VA + 4);
     machine_step(m, 10);
     assert_int_equal(cpu->icount, 1);
-    cpu_set_irq(cpu, 2, true);
+    cpu_set_irq(cpu, 2, true);                                     /* pending, IE = 0 */
     machine_step(m, 1);
-    assert_false(cpu->waiting);
-    assert_false(cpu->cp0.status & ST_EXL);
-    assert_int_equal(cpu->gpr[24], 1);
+    assert_true(cpu->waiting);
+    assert_int_equal(cpu->icount, 1);
+    assert_int_equal(cpu->gpr[24], 0);
 
     /* With IE set the interrupt is taken, EPC pointing after the WAIT. */
     cpu_set_irq(cpu, 2, false);
     cp0_write(cpu, STATUS, 0, ST_IE | (1u << 12));
     cpu->pc = CODE_VA;
+    cpu->waiting = false;
     machine_step(m, 5);
     assert_true(cpu->waiting);
     cpu_set_irq(cpu, 2, true);
