@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "devices/malta.h"
+#include "frontend/boot.h"
 #include "frontend/chardev.h"
 #include "frontend/log.h"
 
@@ -25,6 +26,9 @@ typedef struct options {
     char *machine;
     char *memory;
     char *bios;
+    char *kernel;
+    char *initrd;
+    char *append;
     char **serial;
     gboolean nographic;
     gboolean no_reboot;
@@ -41,6 +45,9 @@ static const GOptionEntry option_entries[] = {
     { "machine", 0, 0, G_OPTION_ARG_STRING, &opts.machine, "Same as -M", "MACHINE" },
     { "m", 0, 0, G_OPTION_ARG_STRING, &opts.memory, "RAM size in MiB (suffix M or G allowed; default 256)", "SIZE" },
     { "bios", 0, 0, G_OPTION_ARG_FILENAME, &opts.bios, "Boot flash image (default: the embedded boot ROM)", "FILE" },
+    { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &opts.kernel, "Kernel ELF for the boot ROM to load and start", "FILE" },
+    { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &opts.initrd, "Initial RAM disk handed to the kernel", "FILE" },
+    { "append", 0, 0, G_OPTION_ARG_STRING, &opts.append, "Kernel command line", "STRING" },
     { "serial", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.serial, "Serial port back end, up to three times: stdio, null, file:PATH, tcp::PORT,server,nowait", "DEV" },
     { "nographic", 0, 0, G_OPTION_ARG_NONE, &opts.nographic, "No display; the first serial port on stdio", NULL },
     { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &opts.no_reboot, "Exit instead of rebooting on a software reset", NULL },
@@ -272,6 +279,17 @@ int main(int argc, char **argv)
     machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
     g_free(bios);
 
+    boot_images_t images = { .cmdline = opts.append };
+    uint8_t *kernel = NULL, *initrd = NULL;
+    if (opts.kernel)
+        images.kernel = kernel = load_image("-kernel", opts.kernel, machine.ram_size, &images.kernel_size);
+    if (opts.initrd)
+        images.initrd = initrd = load_image("-initrd", opts.initrd, machine.ram_size, &images.initrd_size);
+    if (!boot_place_images(machine.ram, machine.ram_size, &images, &error))
+        fatal("%s", error);
+    g_free(kernel);
+    g_free(initrd);
+
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
@@ -294,6 +312,9 @@ int main(int argc, char **argv)
     g_free(opts.machine);
     g_free(opts.memory);
     g_free(opts.bios);
+    g_free(opts.kernel);
+    g_free(opts.initrd);
+    g_free(opts.append);
     g_strfreev(opts.serial);
     g_free(opts.debug_items);
     g_free(opts.debug_file);

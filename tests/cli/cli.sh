@@ -54,6 +54,12 @@ expect_error too-many-serials "at most 3" -serial null -serial null -serial null
 expect_error bad-tcp-port "bad tcp port" -serial tcp::99999,server,nowait
 expect_error bad-log-item "unknown log item" -d nonsense
 expect_error missing-value "Missing argument\|missing" -bios
+printf 'not an elf' >"$tmp/text.bin"
+expect_error kernel-not-elf "not an ELF file" -kernel "$tmp/text.bin"
+expect_error kernel-64bit "64-bit" -kernel "$(command -v sh)"
+expect_error kernel-missing "No such file" -kernel "$tmp/none.elf"
+expect_error initrd-alone "needs -kernel" -initrd "$hello"
+expect_error append-alone "needs -kernel" -append "console=ttyS0"
 expect_error unwritable-log "cannot open" -D /nonexistent/dir/log -bios "$hello"
 
 expect_ok version "kseg version" -version
