@@ -188,7 +188,7 @@ void cpu_set_irq(cpu_t *cpu, int line, bool level)
 
 void cpu_run(cpu_t *cpu, uint64_t until)
 {
-    while (cpu->icount < until && !cpu->halted) {
+    while (cpu->icount < until && !cpu->halted && cpu->dbg.stop == STOP_NONE) {
         cpu_update_timer(cpu);
         if (interrupt_pending(cpu)) {
             cpu->waiting = false;

@@ -68,6 +68,26 @@ typedef struct cp0 {
 /* Privilege modes; each has its own software TLB so that exceptions and ERET need no flush. */
 enum cpu_mode { MODE_KERNEL, MODE_KERNEL_ERL, MODE_SUPERVISOR, MODE_USER, MODE_COUNT };
 
+/* Debugger state: breakpoints on virtual PCs, watchpoints on virtual data addresses, and
+ * why the CPU last stopped for the debugger. While any is set, the run loop used is the
+ * debug one, and watched pages never enter the software TLB (so every access to them takes
+ * the slow path, which checks the watchpoints). */
+#define CPU_MAX_BREAKPOINTS 64
+#define CPU_MAX_WATCHPOINTS 16
+enum cpu_watch_kind { WATCH_WRITE = 1, WATCH_READ = 2, WATCH_ACCESS = 3 };
+enum cpu_stop { STOP_NONE, STOP_BREAKPOINT, STOP_WATCHPOINT };
+
+typedef struct cpu_debug {
+    uint32_t breakpoints[CPU_MAX_BREAKPOINTS];
+    int breakpoint_count;
+    struct { uint32_t addr, len; enum cpu_watch_kind kind; } watchpoints[CPU_MAX_WATCHPOINTS];
+    int watchpoint_count;
+    bool resume_over_breakpoint;  /* the next instruction starts at a breakpoint: run it */
+    enum cpu_stop stop;           /* set when the loop stopped for the debugger */
+    uint32_t stop_addr;           /* the data address that hit a watchpoint */
+    enum cpu_watch_kind stop_kind;
+} cpu_debug_t;
+
 /* Interrupt lines into the CPU: hardware interrupts 0..5 are Cause.IP2..IP7. */
 #define CPU_HW_IRQS 6
 
@@ -101,6 +121,8 @@ struct cpu {
 
     bus_t *bus;
     uint32_t log_once_mask;   /* unimplemented features already reported */
+    bool debug_active;        /* breakpoints or watchpoints set: run the debug loop */
+    cpu_debug_t dbg;
 
     tlb_entry_t tlb[TLB_ENTRIES];
     softtlb_set_t softtlb[MODE_COUNT];
@@ -131,6 +153,21 @@ void cpu_invalidate_code(cpu_t *cpu, uint32_t paddr, uint32_t len);
 /* Reads guest virtual memory for a debugger or tracer without side effects: no exception,
  * no TLB state change. Returns false when the address does not translate. */
 bool cpu_debug_read(cpu_t *cpu, uint32_t vaddr, void *buf, uint32_t len);
+
+/* Writes guest virtual memory for a debugger: RAM and ROM backing only, no side effects
+ * beyond dropping stale decoded code. */
+bool cpu_debug_write(cpu_t *cpu, uint32_t vaddr, const void *buf, uint32_t len);
+/* Breakpoints and watchpoints (virtual addresses); false when the table is full or the
+ * point is not there. */
+bool cpu_breakpoint_insert(cpu_t *cpu, uint32_t pc);
+bool cpu_breakpoint_remove(cpu_t *cpu, uint32_t pc);
+bool cpu_watchpoint_insert(cpu_t *cpu, uint32_t addr, uint32_t len, enum cpu_watch_kind kind);
+bool cpu_watchpoint_remove(cpu_t *cpu, uint32_t addr, uint32_t len, enum cpu_watch_kind kind);
+void cpu_debug_clear(cpu_t *cpu);
+/* Called by the slow memory paths after an access: stops the loop on a watchpoint. */
+void cpu_check_watchpoints(cpu_t *cpu, uint32_t vaddr, unsigned size, bool write);
+/* True when some watchpoint covers part of the 4 KiB page at vpage. */
+bool cpu_page_watched(const cpu_t *cpu, uint32_t vpage);
 
 /* CP0 access by register number and select (MFC0/MTC0 semantics); used by the interpreter,
  * the tracer and later the gdb stub. */

@@ -255,6 +255,25 @@ void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
         page->insn[i].op = OP_DECODE;
 }
 
+/* ---- Debugger hooks (debug loop only) --------------------------------------------- */
+
+/* True when the instruction at cpu->pc must not start: a breakpoint is set on it. The
+ * first instruction after resuming from a breakpoint runs regardless. */
+static bool debug_stop_here(cpu_t *cpu)
+{
+    cpu_debug_t *g = &cpu->dbg;
+    if (g->resume_over_breakpoint) {
+        g->resume_over_breakpoint = false;
+        return false;
+    }
+    for (int i = 0; i < g->breakpoint_count; i++)
+        if (g->breakpoints[i] == cpu->pc) {
+            g->stop = STOP_BREAKPOINT;
+            return true;
+        }
+    return false;
+}
+
 /* ---- Control state between slices --------------------------------------------------- */
 
 static void resolve_control(cpu_t *cpu)
@@ -294,6 +313,8 @@ void cpu_resolve_control(cpu_t *cpu) { resolve_control(cpu); }
             goto out;                                                          \
         if (debug) {                                                           \
             SYNC_OUT(PC_OF(d));                                                \
+            if (debug_stop_here(cpu))                                          \
+                goto out;                                                      \
             trace_exec(cpu, cpu->pc);                                          \
         }                                                                      \
         goto *dispatch[d->op];                                                 \
@@ -387,7 +408,7 @@ void cpu_resolve_control(cpu_t *cpu) { resolve_control(cpu); }
 
 void cpu_execute(cpu_t *cpu)
 {
-    if (log_enabled(LOG_EXEC | LOG_CPU))
+    if (cpu->debug_active || log_enabled(LOG_EXEC | LOG_CPU))
         run_debug(cpu);
     else
         run_fast(cpu);

@@ -66,6 +66,8 @@ static void fill_softtlb(cpu_t *cpu, const bus_region_t *r, uint32_t vaddr, uint
                          bool write)
 {
     uint32_t vpage = vaddr & ~0xFFFu;
+    if (cpu->debug_active && cpu_page_watched(cpu, vpage))
+        return;   /* watched: every access must reach the checks in the slow path */
     uint32_t offset = (paddr & ~0xFFFu) - r->base;
     softtlb_entry_t *e = write ? &cpu->stlb->write[softtlb_index(vaddr)]
                                : &cpu->stlb->read[softtlb_index(vaddr)];
@@ -94,6 +96,8 @@ bool mem_load_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t *out)
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
     }
+    if (cpu->debug_active)
+        cpu_check_watchpoints(cpu, vaddr, size, false);
     return true;
 }
 
@@ -114,6 +118,8 @@ bool mem_store_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t value)
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
     }
+    if (cpu->debug_active)
+        cpu_check_watchpoints(cpu, vaddr, size, true);
     return true;
 }
 

@@ -73,6 +73,9 @@
 #define MIN_LEN      8
 #define MAX_LEN      40
 #define MAX_GROUP    8               /* the longest group the generator emits */
+/* Instructions a case may execute: loops run their body up to four times. Both CPUs stop
+ * there, so a runaway shows as a mismatch rather than a hang. */
+#define EXEC_BUDGET(len) (8u * (unsigned)(len) + 64u)
 #define MAX_INSNS    (MAX_LEN + MAX_GROUP)
 
 /* Sequence flags, per instruction index (index len is the end address). */
@@ -153,6 +156,7 @@ typedef struct gen {
     rng_t rng;
     seq_t *seq;
     uint8_t hot[6];                /* registers most instructions use: long dependency chains */
+    uint8_t keep;                  /* a register no instruction may write now (0: none) */
 } gen_t;
 
 static void emit(gen_t *g, uint32_t word, unsigned flags)
@@ -197,18 +201,19 @@ static unsigned src_reg(gen_t *g)
     return rnd(&g->rng, 32);
 }
 
-/* Any register but $gp; $zero now and then (its writes must vanish). */
+/* Any register but $gp (and g->keep); $zero now and then (its writes must vanish). */
 static unsigned dst_reg(gen_t *g)
 {
-    unsigned p = rnd(&g->rng, 100);
-    if (p < 3)
-        return 0;
-    if (p < 63)
-        return g->hot[rnd(&g->rng, sizeof g->hot)];
     unsigned r;
-    do
-        r = 1 + rnd(&g->rng, 31);
-    while (r == REG_GP);
+    do {
+        unsigned p = rnd(&g->rng, 100);
+        if (p < 3)
+            r = 0;
+        else if (p < 63)
+            r = g->hot[rnd(&g->rng, sizeof g->hot)];
+        else
+            r = 1 + rnd(&g->rng, 31);
+    } while (r == REG_GP || (g->keep && r == g->keep));
     return r;
 }
 
@@ -582,6 +587,28 @@ static void group_llsc(gen_t *g)
     emit(g, enc_i(OPC_SC, REG_GP, dst_reg(g), disp), 0);
 }
 
+/* A counted loop, the one backward branch: the counter starts at 1..4, the body of one to
+ * four single instructions leaves it alone, and the loop branch (BNE, BGTZ or their -L
+ * forms) goes back while it is non-zero. Instructions run more than once here, so kseg
+ * also executes from code it has already decoded. */
+static void group_loop(gen_t *g)
+{
+    rng_t *r = &g->rng;
+    seq_t *s = g->seq;
+    unsigned counter = dst_reg_nonzero(g);
+    emit(g, enc_i(OPC_ADDIU, 0, counter, (uint16_t)(1 + rnd(r, 4))), SEQ_TARGET);
+    g->keep = (uint8_t)counter;
+    int top = s->len;
+    for (unsigned n = 1 + rnd(r, 4); n; n--)
+        emit(g, gen_simple(g, 0), 0);
+    emit(g, enc_i(OPC_ADDIU, counter, counter, 0xFFFF), 0);
+    uint16_t back = (uint16_t)(top - (s->len + 1));
+    static const unsigned op[] = { OPC_BNE, OPC_BGTZ, OPC_BNEL, OPC_BGTZL };
+    emit(g, enc_i(op[rnd(r, 4)], counter, 0, back), 0);
+    emit(g, gen_simple(g, AT_DELAY_SLOT), SEQ_DELAY);
+    g->keep = 0;
+}
+
 static void add_fixup(gen_t *g, int at, enum fix_kind kind)
 {
     seq_t *s = g->seq;
@@ -716,10 +743,12 @@ static void generate(seq_t *s, uint64_t seed, uint64_t index)
     int target_len = MIN_LEN + (int)rnd(r, MAX_LEN - MIN_LEN + 1);
     while (s->len < target_len) {
         unsigned p = rnd(r, 100);
-        if (p < 62)
+        if (p < 58)
             emit(&g, gen_simple(&g, 0), SEQ_TARGET);
-        else if (p < 80)
+        else if (p < 76)
             group_branch(&g);
+        else if (p < 80)
+            group_loop(&g);
         else if (p < 88)
             group_indexed(&g);
         else if (p < 95)
@@ -832,20 +861,22 @@ static uint32_t effective_address(uint32_t word, const uint32_t *gpr)
     return gpr[(word >> 21) & 31] + (uint32_t)(int32_t)(int16_t)word;
 }
 
-static void kseg_run(kseg_t *k, const seq_t *s, result_t *res)
+/* Runs a case on kseg. `cold`: the code pages start undecoded, as after any host write; the
+ * second, warm run of the same case finds every instruction it reached decoded already. */
+static void kseg_run(kseg_t *k, const seq_t *s, result_t *res, bool cold)
 {
     cpu_t *cpu = k->cpu;
     uint32_t end = s->code_va + 4u * (uint32_t)s->len;
 
-    memcpy(k->ram, s->ram, RAM_SIZE);
-    cpu_invalidate_code(cpu, 0, RAM_SIZE);
+    memcpy(k->ram, s->ram, RAM_SIZE);   /* the same code bytes for a warm run */
+    if (cold)
+        cpu_invalidate_code(cpu, 0, RAM_SIZE);
     cpu_reset(cpu);
     memcpy(&cpu->gpr[1], &s->gpr[1], 31 * sizeof(uint32_t));
     cpu->hi = s->hi;
     cpu->lo = s->lo;
     cpu->pc = s->code_va;
-    /* Every instruction runs at most once, then the BREAK and the WAIT at the vector. */
-    cpu_run(cpu, cpu->icount + 2u * (uint64_t)s->len + 8);
+    cpu_run(cpu, cpu->icount + EXEC_BUDGET(s->len));
 
     memcpy(res->gpr, cpu->gpr, sizeof res->gpr);
     res->hi = cpu->hi;
@@ -995,15 +1026,15 @@ static void ucside_run(ucside_t *u, const seq_t *s, result_t *res)
     uc_check(uc_context_restore(u->uc, u->fresh), "uc_context_restore");
     uc_check(uc_mem_write(u->uc, 0, s->ram, RAM_SIZE), "uc_mem_write");
     /* Unicorn quirk: uc_mem_write leaves translated code alone (2.0.1: nearly every case
-     * then runs the previous case's blocks). Drop them explicitly. The range is virtual but
-     * is translated to physical, so one segment's range would do. */
+     * then runs the previous case's blocks). Drop them explicitly. Unicorn translates the
+     * (virtual) range to physical addresses, so kseg0's range covers all three segments. */
     uc_check(uc_ctl_remove_cache(u->uc, segments[0] + CODE_PADDR,
                                  segments[0] + CODE_PADDR + CODE_SIZE), "remove cache");
     uc_check(uc_reg_write_batch(u->uc, ids, vals, 34), "uc_reg_write_batch");
     memset(&u->trace, 0, sizeof u->trace);
 
     res->note[0] = 0;
-    uc_err err = uc_emu_start(u->uc, s->code_va, UC_NO_UNTIL, 0, 4u * (size_t)s->len + 8);
+    uc_err err = uc_emu_start(u->uc, s->code_va, UC_NO_UNTIL, 0, EXEC_BUDGET(s->len));
     if (err != UC_ERR_OK)
         add_note(res, "uc_emu_start: %s; ", uc_strerror(err));
 
@@ -1059,15 +1090,15 @@ static bool same_result(const result_t *a, const result_t *b)
 }
 
 static void report(FILE *f, csh cs, const seq_t *s, uint64_t seed, uint64_t index,
-                   const result_t *k, const result_t *u)
+                   const result_t *k, const char *kname, const result_t *u, const char *uname)
 {
     fprintf(f, "diff-unicorn: MISMATCH, seed %" PRIu64 " case %" PRIu64
             " (rerun: diff_unicorn --seed %" PRIu64 " --first %" PRIu64 " --count 1)\n",
             seed, index, seed, index);
-    fprintf(f, "code at 0x%08x, $gp = 0x%08x; => marks kseg's stop, delay slots indented\n",
-            s->code_va, s->gp);
+    fprintf(f, "code at 0x%08x, $gp = 0x%08x; => marks %s's stop, delay slots indented\n",
+            s->code_va, s->gp, kname);
     print_sequence(f, cs, s, k->pc);
-    fprintf(f, "%-10s %-10s %-10s %-10s\n", "", "initial", "kseg", "unicorn");
+    fprintf(f, "%-10s %-10s %-10s %-10s\n", "", "initial", kname, uname);
     fprintf(f, "%-10s %-10s %-10s %-10s%s\n", "exception", "", exc_name(k->exc),
             exc_name(u->exc), k->exc != u->exc ? "  <<" : "");
     fprintf(f, "%-10s %-10s 0x%08x 0x%08x%s\n", "pc", "", k->pc, u->pc,
@@ -1080,21 +1111,22 @@ static void report(FILE *f, csh cs, const seq_t *s, uint64_t seed, uint64_t inde
     fprintf(f, "%-10s 0x%08x 0x%08x 0x%08x%s\n", "lo", s->lo, k->lo, u->lo,
             k->lo != u->lo ? "  <<" : "");
     if (u->exc >= 100)
-        fprintf(f, "unicorn raised QEMU exception %d, which has no mapping here\n", u->exc - 100);
+        fprintf(f, "%s raised QEMU exception %d, which has no mapping here\n", uname,
+                u->exc - 100);
     int shown = 0;
     for (uint32_t a = 0; a < RAM_SIZE; a++) {
         if (k->ram[a] == u->ram[a])
             continue;
         if (shown++ < 16)
-            fprintf(f, "memory 0x%04x: initial %02x kseg %02x unicorn %02x\n", a, s->ram[a],
-                    k->ram[a], u->ram[a]);
+            fprintf(f, "memory 0x%04x: initial %02x %s %02x %s %02x\n", a, s->ram[a],
+                    kname, k->ram[a], uname, u->ram[a]);
     }
     if (shown > 16)
         fprintf(f, "memory: %d bytes differ in all\n", shown);
     if (k->note[0])
-        fprintf(f, "kseg: %s\n", k->note);
+        fprintf(f, "%s: %s\n", kname, k->note);
     if (u->note[0])
-        fprintf(f, "unicorn: %s\n", u->note);
+        fprintf(f, "%s: %s\n", uname, u->note);
 }
 
 /* ---- Main -------------------------------------------------------------------------------- */
@@ -1144,8 +1176,8 @@ int main(int argc, char **argv)
     kseg_open(&k);
     ucside_open(&u);
     seq_t *s = malloc(sizeof *s);
-    result_t *rk = malloc(sizeof *rk), *ru = malloc(sizeof *ru);
-    if (!s || !rk || !ru) {
+    result_t *rk = malloc(sizeof *rk), *rw = malloc(sizeof *rw), *ru = malloc(sizeof *ru);
+    if (!s || !rk || !rw || !ru) {
         fprintf(stderr, "diff-unicorn: out of memory\n");
         return 2;
     }
@@ -1155,7 +1187,8 @@ int main(int argc, char **argv)
     for (uint64_t i = first; i < first + count; i++) {
         generate(s, seed, i);
         check_sequence(s, i);
-        kseg_run(&k, s, rk);
+        kseg_run(&k, s, rk, true);
+        kseg_run(&k, s, rw, false);
         ucside_run(&u, s, ru);
         ran++;
         insns += (uint64_t)s->len;
@@ -1167,9 +1200,16 @@ int main(int argc, char **argv)
             printf("case %" PRIu64 ": %s at 0x%08x\n", i, exc_name(rk->exc), rk->pc);
             print_sequence(stdout, cs, s, rk->pc);
         }
+        bool bad = false;
         if (!same_result(rk, ru)) {
+            report(stdout, cs, s, seed, i, rk, "kseg", ru, "unicorn");
+            bad = true;
+        } else if (!same_result(rk, rw)) {
+            report(stdout, cs, s, seed, i, rk, "kseg", rw, "kseg-warm");
+            bad = true;
+        }
+        if (bad) {
             mismatches++;
-            report(stdout, cs, s, seed, i, rk, ru);
             if (!keep_going)
                 break;
         }
@@ -1186,6 +1226,7 @@ int main(int argc, char **argv)
 
     free(s);
     free(rk);
+    free(rw);
     free(ru);
     uc_context_free(u.fresh);
     uc_close(u.uc);
