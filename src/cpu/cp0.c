@@ -171,7 +171,8 @@ static uint32_t cause_ip(const cpu_t *cpu)
 static bool interrupt_pending(const cpu_t *cpu)
 {
     uint32_t st = cpu->cp0.status;
-    if (!(st & ST_IE) || (st & (ST_EXL | ST_ERL)) || (cpu->cp0.debug & DEBUG_DM))
+    if (!(st & ST_IE) || (st & (ST_EXL | ST_ERL)) || (cpu->cp0.debug & DEBUG_DM) ||
+        cpu->hold_interrupts)
         return false;
     return (cause_ip(cpu) & st & ST_IM) != 0;
 }

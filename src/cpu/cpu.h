@@ -122,6 +122,7 @@ struct cpu {
     bus_t *bus;
     uint32_t log_once_mask;   /* unimplemented features already reported */
     bool debug_active;        /* breakpoints or watchpoints set: run the debug loop */
+    bool hold_interrupts;     /* the debugger is single-stepping: take no interrupt */
     cpu_debug_t dbg;
 
     tlb_entry_t tlb[TLB_ENTRIES];

@@ -22,6 +22,8 @@ struct chardev {
     int listen_fd;          /* tcp server socket */
     bool saw_ctrl_a;        /* stdio: Ctrl-A pressed, waiting for the command key */
     chardev_receiver_t receiver;
+    void (*tap)(void *opaque, const uint8_t *buf, size_t len);
+    void *tap_opaque;
     uint8_t pending[64];    /* received but not yet taken by the device */
     size_t pending_len;
 };
@@ -177,8 +179,19 @@ static void drop_tcp_client(chardev_t *c)
     c->in_fd = c->out_fd = -1;
 }
 
+void chardev_set_tap(chardev_t *c, void (*tap)(void *opaque, const uint8_t *buf, size_t len),
+                     void *opaque)
+{
+    if (c) {
+        c->tap = tap;
+        c->tap_opaque = opaque;
+    }
+}
+
 void chardev_write(chardev_t *c, const uint8_t *buf, size_t len)
 {
+    if (c && c->tap)
+        c->tap(c->tap_opaque, buf, len);
     if (!c || c->out_fd < 0)
         return;
     while (len) {

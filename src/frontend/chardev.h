@@ -23,6 +23,10 @@ void chardev_close(chardev_t *c);
 void chardev_write(chardev_t *c, const uint8_t *buf, size_t len);
 void chardev_set_receiver(chardev_t *c, const chardev_receiver_t *r);
 
+/* Also hands everything written to `c` to `tap` (the gdb stub's console forwarding). */
+void chardev_set_tap(chardev_t *c, void (*tap)(void *opaque, const uint8_t *buf, size_t len),
+                     void *opaque);
+
 /* Fills `fds` (events POLLIN) with what the chardevs wait on; returns the count. */
 int chardev_poll_fds(struct pollfd *fds, int max);
 /* Reads whatever is ready on every chardev and hands it to the receivers. */

@@ -16,6 +16,7 @@
 #include "devices/malta.h"
 #include "frontend/boot.h"
 #include "frontend/chardev.h"
+#include "frontend/debugger.h"
 #include "frontend/log.h"
 
 /* Instructions per slice between I/O polls: about a millisecond of guest time at the
@@ -36,6 +37,9 @@ typedef struct options {
     char *debug_file;
     gboolean stats;
     gboolean version;
+    char *gdb;
+    gboolean gdb_default;
+    gboolean start_stopped;
 } options_t;
 
 static options_t opts;
@@ -53,6 +57,9 @@ static const GOptionEntry option_entries[] = {
     { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &opts.no_reboot, "Exit instead of rebooting on a software reset", NULL },
     { "d", 0, 0, G_OPTION_ARG_STRING, &opts.debug_items, "Log items: in_asm,exec,cpu,int,mmu,guest_errors", "ITEMS" },
     { "D", 0, 0, G_OPTION_ARG_FILENAME, &opts.debug_file, "Write the log to FILE", "FILE" },
+    { "gdb", 0, 0, G_OPTION_ARG_STRING, &opts.gdb, "Wait for gdb on DEV: tcp::PORT, tcp:HOST:PORT (add ,console=on to forward serial output)", "DEV" },
+    { "s", 0, 0, G_OPTION_ARG_NONE, &opts.gdb_default, "Shorthand for -gdb tcp::1234", NULL },
+    { "S", 0, 0, G_OPTION_ARG_NONE, &opts.start_stopped, "Stop before the first instruction (wait for gdb's continue)", NULL },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &opts.stats, "Print instructions executed and MIPS at exit", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -165,57 +172,93 @@ static uint64_t icount_to_ns(uint64_t icount)
 static volatile sig_atomic_t signalled;
 static void on_signal(int sig) { signalled = sig; }
 
-/* Waits for I/O for at most timeout_ms (-1: forever, 0: just look). */
-static void poll_io(int timeout_ms)
+/* Waits up to timeout_ms (0: just look) for serial input or the debugger, and serves them. */
+static void poll_io(debugger_t *dbg, int timeout_ms)
 {
-    struct pollfd fds[16];
+    struct pollfd fds[17];
     int n = chardev_poll_fds(fds, 16);
-    if (n || timeout_ms > 0) {
-        int r = poll(fds, (nfds_t)n, timeout_ms);
-        (void)r;
+    int dbg_index = -1;
+    if (dbg && debugger_fd(dbg) >= 0) {
+        dbg_index = n;
+        fds[n++] = (struct pollfd){ .fd = debugger_fd(dbg), .events = POLLIN };
     }
+    if (n || timeout_ms > 0)
+        (void)poll(fds, (nfds_t)n, timeout_ms);
     chardev_service();
+    if (dbg_index >= 0 && (fds[dbg_index].revents & (POLLIN | POLLHUP | POLLERR)))
+        debugger_service(dbg);
 }
 
-static int run_machine(malta_t *m)
+/* Guest time against host time. The reference moves whenever the guest stops for gdb, so
+ * time spent stopped does not count: the guest does not see it. */
+typedef struct pacing {
+    uint64_t host_ns;
+    uint64_t icount;
+} pacing_t;
+
+static void pacing_reset(pacing_t *p, const cpu_t *cpu)
+{
+    p->host_ns = host_ns();
+    p->icount = cpu->icount;
+}
+
+/* The guest waits in WAIT: skip virtual time ahead to its next event, but not ahead of the
+ * host clock, sleeping (while serving I/O) until the host catches up. */
+static void idle_until_next_event(cpu_t *cpu, const pacing_t *pace, debugger_t *dbg)
+{
+    uint64_t next = cpu_next_event(cpu);
+    if (next == UINT64_MAX) {
+        poll_io(dbg, 100);
+        return;
+    }
+    uint64_t due = icount_to_ns(next - pace->icount);
+    uint64_t now = host_ns() - pace->host_ns;
+    int ms = due > now ? (int)((due - now + 999999) / 1000000) : 0;
+    poll_io(dbg, ms > 100 ? 100 : ms);
+    uint64_t after = host_ns() - pace->host_ns;
+    uint64_t reached = after >= due ? next
+                     : pace->icount + after * (CPU_CLOCK_HZ / 64) / (1000000000ull / 64);
+    if (reached > cpu->icount)
+        cpu->icount = reached;
+}
+
+static int run_machine(malta_t *m, debugger_t *dbg)
 {
     cpu_t *cpu = &m->cpu;
-    uint64_t start_ns = host_ns();
-    uint64_t icount_at_start = cpu->icount;
+    pacing_t pace;
+    pacing_reset(&pace, cpu);
+    bool was_stopped = false;
 
-    while (!signalled && !chardev_quit_requested) {
-        cpu_run(cpu, cpu->icount + SLICE_INSNS);
+    while (!signalled && !chardev_quit_requested && !m->power_off) {
+        if (dbg && debugger_stopped(dbg)) {
+            was_stopped = true;
+            poll_io(dbg, 100);
+            continue;
+        }
+        if (was_stopped) {
+            pacing_reset(&pace, cpu);
+            was_stopped = false;
+        }
+        uint64_t until = cpu->icount + SLICE_INSNS;
+        if (dbg)
+            debugger_run(dbg, until);
+        else
+            cpu_run(cpu, until);
         if (m->power_off)
             break;
         if (m->reset_requested) {
             malta_reset(m);
             continue;
         }
-        if (cpu->waiting) {
-            /* Idle: jump to the next event, sleeping while the host clock is behind it. */
-            uint64_t next = cpu_next_event(cpu);
-            uint64_t now = host_ns() - start_ns;
-            if (next == UINT64_MAX) {
-                poll_io(100);
-            } else {
-                uint64_t due = icount_to_ns(next - icount_at_start);
-                int ms = due > now ? (int)((due - now + 999999) / 1000000) : 0;
-                poll_io(ms > 100 ? 100 : ms);
-                uint64_t after = host_ns() - start_ns;
-                if (after >= due)
-                    cpu->icount = next > cpu->icount ? next : cpu->icount;
-                else {
-                    uint64_t reached = icount_at_start + after * (CPU_CLOCK_HZ / 64) / (1000000000ull / 64);
-                    if (reached > cpu->icount)
-                        cpu->icount = reached;
-                }
-            }
-        } else {
-            poll_io(0);
-        }
+        if (cpu->waiting && !(dbg && debugger_stopped(dbg)))
+            idle_until_next_event(cpu, &pace, dbg);
+        else
+            poll_io(dbg, 0);
     }
-    if (signalled || chardev_quit_requested)
-        return signalled ? 128 + signalled : 0;
+    if (signalled)
+        return 128 + signalled;
+    if (chardev_quit_requested)
+        return 0;
     return m->exit_status;
 }
 
@@ -294,8 +337,16 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
 
+    debugger_t *dbg = NULL;
+    if (opts.gdb || opts.gdb_default || opts.start_stopped) {
+        dbg = debugger_new(&machine, opts.gdb ? opts.gdb : "tcp::1234", opts.start_stopped,
+                           cfg.serial, MALTA_SERIALS, &error);
+        if (!dbg)
+            fatal("%s", error);
+    }
+
     uint64_t t0 = host_ns();
-    int status = run_machine(&machine);
+    int status = run_machine(&machine, dbg);
     double secs = (double)(host_ns() - t0) / 1e9;
     if (opts.stats) {
         uint64_t n = machine.cpu.icount;
@@ -304,6 +355,7 @@ int main(int argc, char **argv)
     }
     if (log_file)
         fclose(log_file);
+    debugger_free(dbg);
     malta_destroy(&machine);
     for (int i = 0; i < MALTA_SERIALS; i++)
         chardev_close(cfg.serial[i]);
@@ -318,5 +370,6 @@ int main(int argc, char **argv)
     g_strfreev(opts.serial);
     g_free(opts.debug_items);
     g_free(opts.debug_file);
+    g_free(opts.gdb);
     return status;
 }
