@@ -32,6 +32,8 @@ void trace_disasm(uint32_t pc, uint32_t word, char *buf, unsigned size)
 void trace_in_asm(cpu_t *cpu, uint32_t pc, uint32_t word)
 {
     (void)cpu;
+    if (!log_pc_wanted(pc))
+        return;
     char text[96];
     trace_disasm(pc, word, text, sizeof(text));
     log_msg(LOG_IN_ASM, "IN: 0x%08x: %08x  %s\n", pc, word, text);
@@ -45,6 +47,8 @@ static const char *const gpr_names[32] = {
 
 void trace_exec(cpu_t *cpu, uint32_t pc)
 {
+    if (!log_pc_wanted(pc))
+        return;
     if (log_enabled(LOG_EXEC))
         log_msg(LOG_EXEC, "Trace 0x%08x%s\n", pc, cpu->in_delay_slot ? " (delay slot)" : "");
     if (log_enabled(LOG_CPU)) {
@@ -81,7 +85,7 @@ const char *exception_name(int code)
 
 void trace_exception(cpu_t *cpu, int code, uint32_t epc, uint32_t vector)
 {
-    if (!log_enabled(LOG_INT))
+    if (!log_enabled(LOG_INT) || !log_pc_wanted(epc))
         return;
     log_msg(LOG_INT, "exception %d (%s) at pc 0x%08x: EPC 0x%08x Cause 0x%08x BadVAddr 0x%08x"
             " -> vector 0x%08x\n", code, exception_name(code), cpu->pc, epc,

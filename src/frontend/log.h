@@ -2,6 +2,8 @@
 #ifndef KSEG_LOG_H
 #define KSEG_LOG_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* -d items. */
@@ -18,6 +20,10 @@ extern unsigned log_mask;
 extern FILE *log_file;
 
 static inline int log_enabled(unsigned item) { return (log_mask & item) != 0; }
+/* -dfilter: only addresses in these ranges are traced (all when none are given). */
+bool log_parse_filter(const char *spec);
+bool log_pc_wanted(uint32_t pc);
+
 void log_msg(unsigned item, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "kseg: <message>" on stderr and exits with status 1. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));

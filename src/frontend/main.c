@@ -35,6 +35,7 @@ typedef struct options {
     gboolean no_reboot;
     char *debug_items;
     char *debug_file;
+    char *debug_filter;
     gboolean stats;
     gboolean version;
     char *gdb;
@@ -56,6 +57,7 @@ static const GOptionEntry option_entries[] = {
     { "nographic", 0, 0, G_OPTION_ARG_NONE, &opts.nographic, "No display; the first serial port on stdio", NULL },
     { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &opts.no_reboot, "Exit instead of rebooting on a software reset", NULL },
     { "d", 0, 0, G_OPTION_ARG_STRING, &opts.debug_items, "Log items: in_asm,exec,cpu,int,mmu,guest_errors", "ITEMS" },
+    { "dfilter", 0, 0, G_OPTION_ARG_STRING, &opts.debug_filter, "Trace only these address ranges: START..END, START+SIZE, comma-separated", "RANGES" },
     { "D", 0, 0, G_OPTION_ARG_FILENAME, &opts.debug_file, "Write the log to FILE", "FILE" },
     { "gdb", 0, 0, G_OPTION_ARG_STRING, &opts.gdb, "Wait for gdb on DEV: tcp::PORT, tcp:HOST:PORT (add ,console=on to forward serial output)", "DEV" },
     { "s", 0, 0, G_OPTION_ARG_NONE, &opts.gdb_default, "Shorthand for -gdb tcp::1234", NULL },
@@ -295,6 +297,9 @@ int main(int argc, char **argv)
     }
     if (opts.debug_items)
         log_mask = parse_log_items(opts.debug_items);
+    if (opts.debug_filter && !log_parse_filter(opts.debug_filter))
+        fatal("-dfilter: bad range list '%s' (e.g. 0xbfc00000..0xbfc00fff,0x80100000+0x1000)",
+              opts.debug_filter);
 
     malta_config_t cfg = { .ram_size = opts.memory ? parse_memory(opts.memory) : MALTA_MAX_RAM,
                            .no_reboot = opts.no_reboot };
@@ -370,6 +375,7 @@ int main(int argc, char **argv)
     g_strfreev(opts.serial);
     g_free(opts.debug_items);
     g_free(opts.debug_file);
+    g_free(opts.debug_filter);
     g_free(opts.gdb);
     return status;
 }

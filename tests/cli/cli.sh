@@ -60,6 +60,9 @@ expect_error kernel-64bit "64-bit" -kernel "$(command -v sh)"
 expect_error kernel-missing "No such file" -kernel "$tmp/none.elf"
 expect_error initrd-alone "needs -kernel" -initrd "$hello"
 expect_error append-alone "needs -kernel" -append "console=ttyS0"
+expect_error bad-dfilter "bad range list" -dfilter 0x10..0x5
+expect_error bad-gdb-port "bad port" -gdb tcp::notaport
+expect_error bad-gdb-option "unknown option" -gdb tcp::45678,frob=1
 expect_error unwritable-log "cannot open" -D /nonexistent/dir/log -bios "$hello"
 
 expect_ok version "kseg version" -version
@@ -76,6 +79,11 @@ expect_ok log-int "" -bios "$hello" -no-reboot -serial null -serial null -serial
     -d in_asm,int -D "$tmp/log.txt"
 if grep -q "IN: 0xbfc00000" "$tmp/log.txt"; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL in_asm log: no reset-vector line"; head -3 "$tmp/log.txt"; fi
+
+expect_ok dfilter-exec "" -bios "$hello" -no-reboot -serial null -serial null -serial null \
+    -d exec -dfilter 0xbfc00000+0x8 -D "$tmp/exec.txt"
+if [ "$(grep -c Trace "$tmp/exec.txt")" -eq 2 ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL -dfilter: expected 2 traced instructions"; cat "$tmp/exec.txt"; fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
