@@ -95,11 +95,11 @@ struct cpu {
     uint32_t gpr[33];        /* gpr[32] is a sink: decoding points writes of $zero at it */
     uint32_t pc;             /* address of the instruction executing now (or next) */
     uint32_t hi, lo;
-    /* Control flow, resolved in one place (interp.c, resolve_control) for every executor:
-     * a branch sets CTL_BRANCH and `target`; the loop then runs the delay slot with
-     * in_delay_slot set (CTL_DELAY_SLOT) and continues at `target`. Exceptions, ERET and a
-     * not-taken branch-likely set CTL_JUMP: continue at `target` at once. */
-    enum { CTL_NONE, CTL_BRANCH, CTL_DELAY_SLOT, CTL_JUMP } ctl;
+    /* Control state between instructions, shared by every executor and the debugger:
+     * CTL_DELAY_SLOT: the instruction at pc is a delay slot; afterwards go to `target`.
+     * CTL_JUMP: an exception, ERET or DERET just redirected control to `target`.
+     * (Inside the run loop a branch keeps this state in locals; see interp.c.) */
+    enum { CTL_NONE, CTL_DELAY_SLOT, CTL_JUMP } ctl;
     uint32_t target;
     bool in_delay_slot;      /* the instruction at pc sits in a branch delay slot */
 

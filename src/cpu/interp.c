@@ -276,27 +276,16 @@ static bool debug_stop_here(cpu_t *cpu)
 
 /* ---- Control state between slices --------------------------------------------------- */
 
-static void resolve_control(cpu_t *cpu)
+/* An exception or interrupt taken between slices (cpu_run) redirects control here; inside
+ * the loop the same happens at after_call. */
+void cpu_resolve_control(cpu_t *cpu)
 {
-    switch (cpu->ctl) {
-    case CTL_BRANCH:
-        cpu->pc += 4;
-        cpu->in_delay_slot = true;
-        cpu->ctl = CTL_DELAY_SLOT;
-        return;
-    case CTL_DELAY_SLOT:
-    case CTL_JUMP:
+    if (cpu->ctl == CTL_JUMP) {
         cpu->pc = cpu->target;
         cpu->in_delay_slot = false;
         cpu->ctl = CTL_NONE;
-        return;
-    case CTL_NONE:
-        return;
     }
 }
-
-/* Interrupts and exceptions taken between slices resolve here too. */
-void cpu_resolve_control(cpu_t *cpu) { resolve_control(cpu); }
 
 /* ---- The run loop ------------------------------------------------------------------ */
 
