@@ -5,11 +5,7 @@
  * work through the software TLB: a watched page never gets a fast-path entry, so its
  * accesses reach the slow path, which calls cpu_check_watchpoints after the access; the
  * loop then stops after the instruction, as gdb expects. */
-#include <string.h>
-
 #include "cpu/cpu.h"
-#include "cpu/mem.h"
-#include "mmu/bus.h"
 
 static void debug_changed(cpu_t *cpu)
 {
@@ -105,26 +101,4 @@ void cpu_check_watchpoints(cpu_t *cpu, uint32_t vaddr, unsigned size, bool write
         cpu_exit_loop(cpu);
         return;
     }
-}
-
-bool cpu_debug_write(cpu_t *cpu, uint32_t vaddr, const void *buf, uint32_t len)
-{
-    const uint8_t *in = buf;
-    while (len) {
-        uint32_t paddr;
-        if (!mmu_translate(cpu, vaddr, ACCESS_LOAD, true, &paddr))
-            return false;
-        const bus_region_t *r = bus_find(cpu->bus, paddr);
-        uint32_t chunk = 0x1000u - (vaddr & 0xFFFu);
-        if (chunk > len)
-            chunk = len;
-        if (!r || !r->host || paddr - r->base + chunk > r->size)
-            return false;
-        memcpy(r->host + (paddr - r->base), in, chunk);
-        cpu_invalidate_code(cpu, paddr, chunk);
-        in += chunk;
-        vaddr += chunk;
-        len -= chunk;
-    }
-    return true;
 }

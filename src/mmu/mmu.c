@@ -168,9 +168,11 @@ bool mmu_fetch_page(cpu_t *cpu, uint32_t vaddr)
     return true;
 }
 
-bool cpu_debug_read(cpu_t *cpu, uint32_t vaddr, void *buf, uint32_t len)
+/* Debugger access to guest virtual memory, page by page: RAM and ROM backing only (device
+ * registers are never touched: their reads have effects), no exception, no TLB change.
+ * Writes reach ROM backing too, and drop the decoded code they overwrite. */
+static bool debug_access(cpu_t *cpu, uint32_t vaddr, uint8_t *buf, uint32_t len, bool write)
 {
-    uint8_t *out = buf;
     while (len) {
         uint32_t paddr;
         if (!mmu_translate(cpu, vaddr, ACCESS_LOAD, true, &paddr))
@@ -180,11 +182,26 @@ bool cpu_debug_read(cpu_t *cpu, uint32_t vaddr, void *buf, uint32_t len)
         if (chunk > len)
             chunk = len;
         if (!r || !r->host || paddr - r->base + chunk > r->size)
-            return false;     /* never touch devices from the debugger: reads have effects */
-        memcpy(out, r->host + (paddr - r->base), chunk);
-        out += chunk;
+            return false;
+        if (write) {
+            memcpy(r->host + (paddr - r->base), buf, chunk);
+            cpu_invalidate_code(cpu, paddr, chunk);
+        } else {
+            memcpy(buf, r->host + (paddr - r->base), chunk);
+        }
+        buf += chunk;
         vaddr += chunk;
         len -= chunk;
     }
     return true;
+}
+
+bool cpu_debug_read(cpu_t *cpu, uint32_t vaddr, void *buf, uint32_t len)
+{
+    return debug_access(cpu, vaddr, buf, len, false);
+}
+
+bool cpu_debug_write(cpu_t *cpu, uint32_t vaddr, const void *buf, uint32_t len)
+{
+    return debug_access(cpu, vaddr, (uint8_t *)buf, len, true);
 }
