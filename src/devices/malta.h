@@ -6,7 +6,10 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "devices/gt64120.h"
+#include "devices/ioport.h"
 #include "devices/malta_fpga.h"
+#include "devices/superio.h"
 #include "devices/uart16550.h"
 #include "mmu/bus.h"
 
@@ -33,6 +36,9 @@ typedef struct malta {
     uint8_t *bootrom;            /* the read-only copy at 0x1FC00000 (revision word stamped) */
     malta_fpga_t fpga;
     uart16550_t cbus_uart;
+    gt64120_t gt;                /* system controller: its registers and PCI windows move */
+    ioport_space_t io;           /* the I/O ports behind the GT's PCI0 I/O window */
+    superio_t superio;           /* UARTs A (0x3F8) and B (0x2F8) */
     bool no_reboot;
     bool reset_requested;        /* software reset: reset the board between slices */
     bool power_off;              /* the board asked kseg to exit with exit_status */

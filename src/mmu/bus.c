@@ -20,6 +20,7 @@ static bus_region_t *add_region(bus_t *bus, const char *name, uint32_t base, uin
     r->name = name;
     r->base = base;
     r->size = size;
+    r->enabled = true;
     return r;
 }
 
@@ -34,12 +35,32 @@ void bus_map_ram(bus_t *bus, const char *name, uint32_t base, uint32_t size, uin
         fatal("out of memory for %s", name);
 }
 
-void bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size, void *dev,
-                    const device_ops_t *ops)
+bus_region_t *bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size,
+                             void *dev, const device_ops_t *ops)
 {
     bus_region_t *r = add_region(bus, name, base, size);
     r->dev = dev;
     r->ops = ops;
+    return r;
+}
+
+static void check_movable(bus_t *bus, const bus_region_t *r)
+{
+    if (r < bus->regions || r >= bus->regions + bus->count || r->host)
+        fatal("bus: %s is not a device region of this bus", r->name);
+}
+
+void bus_move(bus_t *bus, bus_region_t *r, uint32_t base, uint32_t size)
+{
+    check_movable(bus, r);
+    r->base = base;
+    r->size = size;
+}
+
+void bus_enable(bus_t *bus, bus_region_t *r, bool enabled)
+{
+    check_movable(bus, r);
+    r->enabled = enabled;
 }
 
 void bus_free_code(bus_t *bus)
@@ -63,13 +84,17 @@ void bus_destroy(bus_t *bus)
     bus->count = 0;
 }
 
-/* Regions mapped earlier win where ranges overlap (the CBUS UART inside the FPGA window). */
+/* Regions mapped earlier win where ranges overlap (the CBUS UART inside the FPGA window),
+ * unless they say they do not decode the address (a PCI window with nothing behind it). */
 const bus_region_t *bus_find(bus_t *bus, uint32_t paddr)
 {
     for (int i = 0; i < bus->count; i++) {
         const bus_region_t *r = &bus->regions[i];
-        if (paddr - r->base < r->size)
-            return r;
+        if (!r->enabled || paddr - r->base >= r->size)
+            continue;
+        if (r->ops && r->ops->decodes && !r->ops->decodes(r->dev, paddr - r->base))
+            continue;
+        return r;
     }
     return NULL;
 }

@@ -3,7 +3,12 @@
  * A device is a state struct, a range and two callbacks. The board (malta.c) is the only
  * place that knows addresses; it maps every region here at start-up. Lookups happen only on
  * the CPU's slow path (software TLB miss or MMIO), so a short linear list is enough; where
- * ranges overlap, the region mapped first wins. */
+ * ranges overlap, the region mapped first wins.
+ *
+ * Some device regions move while the guest runs (the GT-64120's register block and PCI
+ * windows follow its decode registers): bus_map_device returns a handle for bus_move and
+ * bus_enable. The software TLB caches RAM and ROM pages, never devices, so a move needs no
+ * flush as long as movable regions never shadow RAM or ROM: map them after those. */
 #ifndef KSEG_BUS_H
 #define KSEG_BUS_H
 
@@ -16,6 +21,10 @@ typedef struct device_ops {
     /* `size` is 1, 2 or 4; `offset` is relative to the region base. */
     uint32_t (*read)(void *dev, uint32_t offset, unsigned size);
     void (*write)(void *dev, uint32_t offset, uint32_t value, unsigned size);
+    /* Optional: whether the device answers at `offset`. Where it says no, the access goes
+     * on to the regions mapped after it, as through a bridge window with nothing behind
+     * that part of it. NULL: the whole region answers. */
+    bool (*decodes)(void *dev, uint32_t offset);
 } device_ops_t;
 
 typedef struct bus_region {
@@ -23,6 +32,7 @@ typedef struct bus_region {
     uint32_t base, size;
     uint8_t *host;              /* RAM or ROM backing; NULL for a device */
     bool readonly;              /* ROM: writes are dropped (and logged as guest errors) */
+    bool enabled;               /* false: the region is skipped, as if unmapped */
     void *dev;
     const device_ops_t *ops;
     code_page_t **code;         /* decoded code per 4 KiB page (RAM/ROM), made on first fetch */
@@ -40,8 +50,13 @@ typedef struct bus {
 void bus_init(bus_t *bus);
 void bus_map_ram(bus_t *bus, const char *name, uint32_t base, uint32_t size, uint8_t *host,
                  bool readonly);
-void bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size, void *dev,
-                    const device_ops_t *ops);
+/* Returns the region, a handle for bus_move/bus_enable (valid until bus_destroy). */
+bus_region_t *bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size,
+                             void *dev, const device_ops_t *ops);
+/* Moves a device region (never RAM or ROM) to [base, base + size); its place in the
+ * precedence order stays. A size of 0 decodes nothing. */
+void bus_move(bus_t *bus, bus_region_t *r, uint32_t base, uint32_t size);
+void bus_enable(bus_t *bus, bus_region_t *r, bool enabled);
 /* Drops the decoded-code pages of every region (used at reset and on teardown). */
 void bus_free_code(bus_t *bus);
 void bus_destroy(bus_t *bus);
