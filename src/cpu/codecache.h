@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 #define CODE_PAGE_SIZE 4096u
+/* At most this many pages of decoded code (16 KiB each): 128 MiB of host memory, several
+ * times what a Linux boot executes. When full, all are dropped and decoding starts over. */
+#define CODE_PAGES_MAX 8192u
 #define CODE_PAGE_INSNS (CODE_PAGE_SIZE / 4)
 
 #include "cpu/decode.h"

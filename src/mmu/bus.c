@@ -9,6 +9,7 @@
 void bus_init(bus_t *bus)
 {
     memset(bus, 0, sizeof(*bus));
+    bus->code_pages_max = CODE_PAGES_MAX;
 }
 
 static bus_region_t *add_region(bus_t *bus, const char *name, uint32_t base, uint32_t size)
@@ -74,6 +75,7 @@ void bus_free_code(bus_t *bus)
             r->code[p] = NULL;
         }
     }
+    bus->code_pages = 0;
 }
 
 void bus_destroy(bus_t *bus)

@@ -45,6 +45,8 @@ typedef struct bus {
     int count;
     bool log_guest_errors;
     uint32_t logged_errors;     /* how many ignored accesses were reported */
+    uint32_t code_pages;        /* decoded-code pages allocated, across all regions */
+    uint32_t code_pages_max;    /* CODE_PAGES_MAX; tests lower it to exercise the flush */
 } bus_t;
 
 void bus_init(bus_t *bus);

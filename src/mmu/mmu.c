@@ -157,7 +157,15 @@ bool mmu_fetch_page(cpu_t *cpu, uint32_t vaddr)
         uint32_t offset = (paddr & ~0xFFFu) - r->base;
         code_page_t **slot = &r->code[offset / CODE_PAGE_SIZE];
         if (!*slot) {
+            if (cpu->bus->code_pages >= cpu->bus->code_pages_max) {
+                /* Full: start again. Nothing holds a code page across this call (the run
+                 * loop reloads its page after every fetch lookup). */
+                bus_free_code(cpu->bus);
+                cpu_flush_translations(cpu);
+                fe = &cpu->stlb->fetch[softtlb_index(vaddr)];
+            }
             *slot = code_page_new(r->host + offset, paddr & ~0xFFFu);
+            cpu->bus->code_pages++;
             drop_write_entries(cpu, r->host + offset);
         }
         fe->tag = vpage;
