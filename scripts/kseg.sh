@@ -56,7 +56,7 @@ build)
     ;;
 run)
     build build
-    [ $# -gt 0 ] || set -- -nographic -serial null -serial null -serial stdio
+    [ $# -gt 0 ] || set -- -nographic
     exec build/kseg "$@"
     ;;
 test)
