@@ -203,8 +203,8 @@ static void monitor(void *t, const char *cmd, GString *out)
     } else if (!strcmp(cmd, "cp0")) {
         monitor_cp0(cpu, out);
     } else if (!strcmp(cmd, "reset")) {
-        malta_reset(d->m);
-        g_string_append(out, "machine reset; pc at the reset vector\n");
+        d->m->reset_requested = true;   /* the main loop resets the board before it runs */
+        g_string_append(out, "machine reset; it starts at the reset vector\n");
     } else if (!strcmp(cmd, "trace on")) {
         log_mask |= LOG_EXEC | LOG_INT;
         g_string_append(out, "tracing executed instructions and exceptions to the -D log (stderr by default)\n");
@@ -270,7 +270,11 @@ debugger_t *debugger_new(malta_t *m, const char *spec, bool start_stopped, chard
     d->m = m;
     d->stub = gdb_stub_new(&mips_target_ops, d);
     char **parts = g_strsplit(spec, ",", -1);
-    bool ok = gdb_stub_listen(d->stub, parts[0], error);
+    bool ok = parts[0] != NULL;
+    if (!ok)
+        *error = g_strdup("-gdb: expected tcp::PORT or tcp:HOST:PORT");
+    else
+        ok = gdb_stub_listen(d->stub, parts[0], error);
     for (int i = 1; ok && parts[i]; i++) {
         if (!strcmp(parts[i], "console=on")) {
             gdb_stub_set_console(d->stub, true);
@@ -300,6 +304,7 @@ void debugger_free(debugger_t *d)
 }
 
 int debugger_fd(const debugger_t *d) { return gdb_stub_fd(d->stub); }
+void debugger_report_exit(debugger_t *d, int status) { gdb_stub_report_exit(d->stub, status); }
 void debugger_service(debugger_t *d) { gdb_stub_service(d->stub); }
 bool debugger_stopped(const debugger_t *d) { return d->state == DBG_STOPPED; }
 

@@ -20,6 +20,8 @@ int debugger_fd(const debugger_t *d);
 void debugger_service(debugger_t *d);
 /* True while gdb holds the machine: the main loop must not run the CPU. */
 bool debugger_stopped(const debugger_t *d);
+/* The machine is ending with `status`: gdb hears it as the program's exit. */
+void debugger_report_exit(debugger_t *d, int status);
 /* Runs the CPU up to `until` (or one step); returns true when it stopped for gdb. */
 bool debugger_run(debugger_t *d, uint64_t until);
 

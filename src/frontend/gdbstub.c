@@ -31,6 +31,7 @@ struct gdb_stub {
     bool no_ack;               /* QStartNoAckMode accepted */
     bool running;              /* resumed: a stop reply is owed */
     bool console;              /* forward guest console output as 'O' packets */
+    bool hung_up;              /* detached or the connection failed: ignore what is left */
 
     enum parse_state state;
     uint8_t packet[GDB_PACKET_MAX];
@@ -53,18 +54,24 @@ static int hex_value(int c)
     return -1;
 }
 
-/* Parses a hex number at *p (at most 8 digits); advances *p. False if there is none. */
+/* Parses a hex number at *p; advances *p. False if there is none or it does not fit 32 bits.
+ * A 64-bit value whose upper half only sign-extends the lower one is taken as 32 bits: gdb
+ * writes kseg0/kseg1 addresses that way at times (0xffffffff80001000). */
 static bool parse_hex(const char **p, const char *end, uint32_t *out)
 {
-    uint32_t v = 0;
+    uint64_t v = 0;
     int digits = 0;
     while (*p < end && hex_value(**p) >= 0) {
-        if (++digits > 8)
+        if (++digits > 16)
             return false;
-        v = v << 4 | (uint32_t)hex_value(**p);
+        v = v << 4 | (uint64_t)hex_value(**p);
         (*p)++;
     }
-    *out = v;
+    if (v > 0xFFFFFFFFull && (v >> 32) != 0xFFFFFFFFull)
+        return false;
+    if ((v >> 32) == 0xFFFFFFFFull && !(v & 0x80000000ull))
+        return false;
+    *out = (uint32_t)v;
     return digits > 0;
 }
 
@@ -78,6 +85,20 @@ static bool expect_char(const char **p, const char *end, char c)
 }
 
 /* ---- Output ------------------------------------------------------------------------ */
+
+static void detach(gdb_stub_t *s);
+
+/* The debugger is gone: close, let the target run free, ignore input still buffered. */
+static void hang_up(gdb_stub_t *s)
+{
+    if (s->fd >= 0) {
+        close(s->fd);
+        s->fd = -1;
+    }
+    s->state = PARSE_IDLE;
+    s->hung_up = true;
+    detach(s);
+}
 
 static void write_all(gdb_stub_t *s, const char *buf, size_t len)
 {
@@ -93,9 +114,8 @@ static void write_all(gdb_stub_t *s, const char *buf, size_t len)
             if (select(s->fd + 1, NULL, &w, NULL, &tv) > 0)
                 continue;
         }
-        if (n <= 0) {   /* the client is gone: treat as a detach */
-            close(s->fd);
-            s->fd = -1;
+        if (n <= 0) {   /* the client is gone (or stuck): treat it as a detach */
+            hang_up(s);
             return;
         }
         buf += n;
@@ -202,15 +222,28 @@ static void handle_read_registers(gdb_stub_t *s)
 
 static void handle_write_registers(gdb_stub_t *s, const char *p, const char *end)
 {
-    for (int i = 0; i < s->ops->reg_count && p < end; i++) {
-        uint32_t v;
-        if (!decode_reg(&p, end, &v)) {
+    /* Check the whole packet first, so a bad one changes nothing. "xxxxxxxx" (as our own 'g'
+     * sends for unavailable registers) leaves that register alone. */
+    uint32_t values[256];
+    bool present[256];
+    int n = 0;
+    while (p < end && n < s->ops->reg_count && n < 256) {
+        present[n] = !(end - p >= 8 && !memcmp(p, "xxxxxxxx", 8));
+        if (!present[n])
+            p += 8;
+        else if (!decode_reg(&p, end, &values[n])) {
             send_str(s, "E01");
             return;
         }
-        if (p[-1] != 'x')
-            s->ops->write_reg(s->target, i, v);
+        n++;
     }
+    if (p != end) {
+        send_str(s, "E01");
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (present[i])
+            s->ops->write_reg(s->target, i, values[i]);
     send_str(s, "OK");
 }
 
@@ -301,7 +334,7 @@ static void handle_point(gdb_stub_t *s, bool insert, const char *p, const char *
 {
     uint32_t type, addr, kind;
     if (!parse_hex(&p, end, &type) || !expect_char(&p, end, ',') || !parse_hex(&p, end, &addr) ||
-        !expect_char(&p, end, ',') || !parse_hex(&p, end, &kind)) {
+        !expect_char(&p, end, ',') || !parse_hex(&p, end, &kind) || (p != end && *p != ';')) {
         send_str(s, "E01");
         return;
     }
@@ -505,11 +538,7 @@ static void handle_packet(gdb_stub_t *s)
         break;
     case 'D':
         send_str(s, "OK");
-        detach(s);
-        if (s->fd >= 0) {
-            close(s->fd);
-            s->fd = -1;
-        }
+        hang_up(s);
         break;
     case 'k':
         s->ops->kill(s->target);
@@ -575,8 +604,8 @@ void gdb_stub_feed(gdb_stub_t *s, const uint8_t *data, size_t len)
             break;
         }
         }
-        if (s->fd < 0 && s->listen_fd >= 0)
-            return;   /* the connection closed while answering */
+        if (s->hung_up)
+            return;   /* detached or disconnected while answering: drop the rest */
     }
 }
 
@@ -593,6 +622,10 @@ void gdb_stub_service(gdb_stub_t *s)
         s->fd = fd;
         s->state = PARSE_IDLE;
         s->no_ack = false;
+        s->hung_up = false;
+        /* A debugger that attaches finds the machine stopped, as with QEMU; the stop is
+         * recorded for its '?' (a machine held by -S is stopped already). */
+        s->ops->interrupt(s->target);
         return;
     }
     uint8_t buf[4096];
@@ -600,10 +633,7 @@ void gdb_stub_service(gdb_stub_t *s)
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
     if (n <= 0) {   /* disconnected, maybe mid-packet: forget it all and let the guest run */
-        close(s->fd);
-        s->fd = -1;
-        s->state = PARSE_IDLE;
-        detach(s);
+        hang_up(s);
         return;
     }
     gdb_stub_feed(s, buf, (size_t)n);
@@ -679,6 +709,17 @@ void gdb_stub_attach_fd(gdb_stub_t *s, int fd)
 {
     s->fd = fd;
     s->state = PARSE_IDLE;
+    s->hung_up = false;
+}
+
+void gdb_stub_report_exit(gdb_stub_t *s, int status)
+{
+    if (s->fd < 0)
+        return;
+    char reply[8];
+    snprintf(reply, sizeof(reply), "W%02x", status & 0xFF);
+    send_str(s, reply);
+    s->running = false;
 }
 
 int gdb_stub_fd(const gdb_stub_t *s)

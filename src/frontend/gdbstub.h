@@ -65,6 +65,8 @@ void gdb_stub_service(gdb_stub_t *s);
 void gdb_stub_feed(gdb_stub_t *s, const uint8_t *data, size_t len);
 /* The target stopped after resume (or was stopped at start, -S): send the stop reply. */
 void gdb_stub_report_stop(gdb_stub_t *s, const gdb_stop_t *stop);
+/* The program ended with `status`: tell the debugger ('W' packet). */
+void gdb_stub_report_exit(gdb_stub_t *s, int status);
 /* Guest console output, forwarded as 'O' packets while the target runs, if enabled. */
 void gdb_stub_set_console(gdb_stub_t *s, bool on);
 void gdb_stub_console(gdb_stub_t *s, const uint8_t *data, size_t len);
