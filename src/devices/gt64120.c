@@ -28,9 +28,8 @@ enum {
 #define ISD_RESET             0xA0u        /* registers at 0x14000000 */
 #define DECODE_SHIFT          21           /* LD/HD/ISD hold address bits 35:21 */
 #define SYNC_READ_VALUE       0xC000FFEEu  /* QEMU's answer to a sync-barrier read */
-/* Until the i8259 exists (its own issue), IACK answers as QEMU's i8259 does with nothing
- * pending: spurious IRQ 7 on vector base 0. TODO(i8259): run the interrupt-acknowledge
- * cycle on the PIC pair instead. */
+/* IACK with no interrupt controller attached answers as QEMU's i8259 does with nothing
+ * pending: spurious IRQ 7 on vector base 0. */
 #define IACK_SPURIOUS         7u
 
 /* How each register takes a write, and whether QEMU knows it on a read (unknown ones read
@@ -246,6 +245,12 @@ void gt64120_set_pci(gt64120_t *gt, const gt64120_pci_ops_t *ops, void *opaque)
     gt->pci_opaque = opaque;
 }
 
+void gt64120_set_iack(gt64120_t *gt, uint8_t (*iack)(void *opaque), void *opaque)
+{
+    gt->iack = iack;
+    gt->iack_opaque = opaque;
+}
+
 /* ---- Decode: where the registers and the windows are ---------------------------------- */
 
 static void place_registers(gt64120_t *gt)
@@ -300,7 +305,9 @@ static uint32_t gt_read(void *dev, uint32_t offset, unsigned size)
         v = SYNC_READ_VALUE;   /* would flush the PCI FIFOs; the value means nothing */
         break;
     case GT_PCI0_IACK:
-        v = IACK_SPURIOUS;
+        /* An interrupt-acknowledge cycle on PCI: the PIIX4's i8259 pair answers with the
+         * vector (QEMU: pic_read_irq), which Linux's Malta dispatch uses as the IRQ. */
+        v = gt->iack ? gt->iack(gt->iack_opaque) : IACK_SPURIOUS;
         break;
     case GT_PCI0_CFGADDR:
         v = gt->cfgaddr;

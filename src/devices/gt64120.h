@@ -65,6 +65,12 @@ typedef struct gt64120 {
 
     const gt64120_pci_ops_t *pci;
     void *pci_opaque;
+
+    /* The PCI interrupt-acknowledge cycle a PCI0_IACK read runs: the board points it at
+     * the i8259 pair (i8259_acknowledge). NULL: nothing answers, as a PIC with nothing
+     * pending would (spurious IRQ 7). */
+    uint8_t (*iack)(void *opaque);
+    void *iack_opaque;
 } gt64120_t;
 
 /* Maps the GT's regions on `bus` (after RAM and ROM, before any catch-all) and resets it. */
@@ -73,6 +79,7 @@ void gt64120_init(gt64120_t *gt, bus_t *bus, ioport_space_t *io);
  * 0x12000000, MEM1 0xF2000000). */
 void gt64120_reset(gt64120_t *gt);
 void gt64120_set_pci(gt64120_t *gt, const gt64120_pci_ops_t *ops, void *opaque);
+void gt64120_set_iack(gt64120_t *gt, uint8_t (*iack)(void *opaque), void *opaque);
 
 /* The host bridge function's configuration space, for a PCI bus to put at 00.0. */
 uint32_t gt64120_bridge_config_read(gt64120_t *gt, uint32_t reg);

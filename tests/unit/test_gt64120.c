@@ -248,7 +248,8 @@ static void test_intrcause(void **state)
 static void test_iack(void **state)
 {
     fixture_t *f = *state;
-    /* No i8259 yet: the answer of QEMU's PIC with nothing pending, spurious IRQ 7. */
+    /* No interrupt controller attached (the board attaches the i8259 pair, see
+     * test_i8259.c): the answer of QEMU's PIC with nothing pending, spurious IRQ 7. */
     assert_int_equal(rd(f, GT_RESET_BASE + GT_PCI0_IACK, 4), 7);
 }
 
@@ -576,7 +577,9 @@ static void test_malta_wiring_and_reset(void **state)
     assert_int_equal(v, 0xFF);
     assert_true(bus_read(bus, 0x18000000u + 0x3F1, 1, &v));
     assert_int_equal(v, 0xC0);
-    assert_true(bus_read(bus, 0x18000000u + 0x60, 1, &v));    /* no keyboard controller */
+    assert_true(bus_read(bus, 0x18000000u + 0x64, 1, &v));    /* i8042 status: idle */
+    assert_int_equal(v, 0x18);
+    assert_true(bus_read(bus, 0x18000000u + 0x2E8, 1, &v));   /* nothing at COM4 */
     assert_int_equal(v, 0xFF);
     /* The GT's windows come before the empty low window, after RAM and ROM. */
     assert_true(bus_read(bus, 0x1E000000u, 4, &v));
