@@ -61,6 +61,9 @@ run)
     ;;
 test)
     build build
+    # Debian's Malta kernel, U-Boot and busybox, fetched once into a cache outside the tree.
+    scripts/get-images.sh >/dev/null ||
+        echo "kseg.sh: images unavailable; the Linux and U-Boot tests will skip" >&2
     run_tests build
     # The core again under AddressSanitizer and UndefinedBehaviorSanitizer: unit, ISA and
     # differential tests (the ones that exercise kseg's own code paths hardest).

@@ -15,6 +15,11 @@
  * where the CPU starts, with the board revision word at offset 0x10. */
 #define FLASH_PADDR         0x1E000000
 #define FLASH_SIZE          0x00400000
+#define FLASH_KSEG1         0xBE000000  /* the flash, uncached: commands must reach the chip */
+/* The boot ROM keeps its saved environment in the flash's last 64 KiB block (U-Boot's is in
+ * the two blocks from 0x3E0000: the same area, another layout). */
+#define ENV_FLASH_OFFSET    0x003F0000
+#define ENV_FLASH_SIZE      0x00010000
 #define RESET_VECTOR        0xBFC00000
 #define BOARD_REVISION      0xBFC00010
 #define   REV_CORID_SHIFT   10          /* core card: 1 = CoreLV (GT-64120 system controller) */

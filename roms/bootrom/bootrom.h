@@ -31,6 +31,8 @@ char *strlcpy_(char *dst, const char *src, size_t size);   /* always NUL-termina
 bool parse_u32(const char *s, uint32_t *out);
 /* [a, a+alen) and [b, b+blen) share a byte. */
 bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen);
+/* CRC-32 as zlib, Ethernet and U-Boot's environment compute it (start with crc = 0). */
+uint32_t crc32(uint32_t crc, const void *data, size_t len);
 
 /* ---- console.c: SuperIO UART 0x3F8, CBUS UART, ASCII display --------------------------- */
 void console_init(void);
@@ -52,6 +54,10 @@ const char *env_get(const char *name);  /* NULL if unset */
 bool env_set(const char *name, const char *value);   /* value NULL or "" deletes */
 void env_print(const char *name);       /* NULL: all */
 bool env_get_u32(const char *name, uint32_t *out);
+/* The saved environment in the flash (ENV_FLASH_OFFSET): env_load replaces the variables
+ * with it when its CRC is right and says what it did; env_save writes them there. */
+void env_load(void);
+bool env_save(void);
 
 /* ---- main.c: the machine as stage 2 found it ------------------------------------------- */
 typedef struct boot_info {
@@ -67,6 +73,32 @@ extern boot_info_t boot_info;
 void board_init(void);
 uint32_t board_probe_high_ram(void);     /* all RAM, when the low 256 MiB are full */
 void board_print_info(void);
+
+/* ---- flash.c: the boot flash (Intel/Sharp CFI command set) ----------------------------- */
+typedef struct flash_info {
+    bool present;               /* flash_probe found a chip this driver can write */
+    uint16_t command_set;       /* CFI primary command set: 1 = Intel/Sharp extended */
+    uint16_t manufacturer, device;
+    uint32_t size, block_size, blocks;
+    uint32_t buffer_size;       /* bytes the write buffer takes at once */
+    uint32_t buffer_timeout_us; /* longest buffered program */
+    uint32_t erase_timeout_ms;  /* longest block erase */
+} flash_info_t;
+extern flash_info_t flash_info;
+/* Reads the CFI query table into flash_info; prints why and returns false if it cannot. */
+bool flash_probe(void);
+/* Offsets are from the start of the flash. Each prints one line saying what went wrong and
+ * returns false on failure; the chip is back in read-array mode either way. */
+bool flash_erase_block(uint32_t block);             /* unlocks it first */
+bool flash_program(uint32_t offset, const void *src, uint32_t len);   /* on erased bits */
+bool flash_verify(uint32_t offset, const void *src, uint32_t len);
+bool flash_lock(uint32_t block, bool lock);
+bool flash_block_locked(uint32_t block);
+bool flash_block_erased(uint32_t block);
+const char *flash_status_text(uint8_t sr);
+uint32_t flash_rom_end(void);   /* the boot ROM's own image ends at this flash offset */
+/* A kseg0, kseg1 or physical address inside the flash -> its offset. */
+bool flash_offset(uint32_t addr, uint32_t *offset);
 
 /* ---- cmd.c: the command line ------------------------------------------------------------ */
 void cmd_run_line(char *line);

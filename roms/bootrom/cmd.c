@@ -13,8 +13,12 @@ typedef struct command {
 static void cmd_help(int argc, char **argv);
 static void cmd_printenv(int argc, char **argv);
 static void cmd_setenv(int argc, char **argv);
+static void cmd_saveenv(int argc, char **argv);
 static void cmd_md(int argc, char **argv);
 static void cmd_mw(int argc, char **argv);
+static void cmd_cp(int argc, char **argv);
+static void cmd_flinfo(int argc, char **argv);
+static void cmd_erase(int argc, char **argv);
 static void cmd_go(int argc, char **argv);
 static void cmd_boot(int argc, char **argv);
 static void cmd_bdinfo(int argc, char **argv);
@@ -25,8 +29,12 @@ static const command_t commands[] = {
     { "help", "help", "this list", cmd_help },
     { "printenv", "printenv [NAME...]", "show environment variables", cmd_printenv },
     { "setenv", "setenv NAME [VALUE...]", "set a variable (no value: delete it)", cmd_setenv },
+    { "saveenv", "saveenv", "save the variables in the flash's last block", cmd_saveenv },
     { "md", "md[.b|.w|.l] [ADDR [COUNT]]", "memory display (virtual addresses)", cmd_md },
     { "mw", "mw[.b|.w|.l] ADDR VALUE [COUNT]", "memory write", cmd_mw },
+    { "cp", "cp[.b|.w|.l] SRC DST COUNT", "memory copy; into the flash: program it", cmd_cp },
+    { "flinfo", "flinfo", "the boot flash: CFI data and its blocks", cmd_flinfo },
+    { "erase", "erase ADDR +LEN | erase BLOCK", "erase flash blocks", cmd_erase },
     { "go", "go ADDR [ARGS...]", "call ADDR(argc, argv)", cmd_go },
     { "boot", "boot [ADDR [SIZE]]", "load the ELF kernel and start it, Linux style", cmd_boot },
     { "bdinfo", "bdinfo", "board, CPU, memory and boot information", cmd_bdinfo },
@@ -125,6 +133,13 @@ static void cmd_setenv(int argc, char **argv)
     env_set(argv[1], value);
 }
 
+static void cmd_saveenv(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    env_save();
+}
+
 static uint32_t md_next_addr = RESET_VECTOR;
 
 static void cmd_md(int argc, char **argv)
@@ -194,6 +209,159 @@ static void cmd_mw(int argc, char **argv)
             report_fault("mw");
             return;
         }
+}
+
+/* ---- The flash commands ------------------------------------------------------------------ */
+
+/* The blocks from offset 0 that hold this boot ROM: erasing them would leave the next reset
+ * nothing to run, so erase and cp refuse to touch them. */
+static uint32_t rom_blocks(void)
+{
+    return (flash_rom_end() + flash_info.block_size - 1) / flash_info.block_size;
+}
+
+static bool range_allowed(const char *cmd, uint32_t offset)
+{
+    uint32_t end = rom_blocks() * flash_info.block_size;
+    if (offset >= end)
+        return true;
+    printf("%s: 0x%08x-0x%08x (blocks 0-%u) hold this boot ROM, which runs from there after "
+           "a reset: refused\n", cmd, FLASH_KSEG1, FLASH_KSEG1 + end - 1, rom_blocks() - 1);
+    return false;
+}
+
+static void cmd_flinfo(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (!flash_probe())
+        return;
+    const flash_info_t *fi = &flash_info;
+    printf("flash      %u MiB at physical 0x%08x (0x%08x uncached), CFI command set 0x%04x "
+           "(Intel/Sharp)\n", fi->size >> 20, FLASH_PADDR, FLASH_KSEG1, fi->command_set);
+    printf("           %u blocks of %u KiB, %u-byte write buffer; manufacturer 0x%04x, "
+           "device 0x%04x\n", fi->blocks, fi->block_size >> 10, fi->buffer_size,
+           fi->manufacturer, fi->device);
+    printf("           longest block erase %u ms, longest buffered program %u us\n",
+           fi->erase_timeout_ms, fi->buffer_timeout_us);
+    printf("blocks     R: this boot ROM (protected), E: erased, L: locked\n");
+    for (uint32_t b = 0; b < fi->blocks; b++) {
+        printf("  %2u %08x %c%c%c", b, FLASH_KSEG1 + b * fi->block_size,
+               b < rom_blocks() ? 'R' : ' ', flash_block_erased(b) ? 'E' : ' ',
+               flash_block_locked(b) ? 'L' : ' ');
+        if (b % 5 == 4 || b + 1 == fi->blocks)
+            printf("\n");
+    }
+}
+
+static void cmd_erase(int argc, char **argv)
+{
+    uint32_t first, count, addr, len;
+    if (argc == 2) {
+        if (!parse_arg("erase", "block number", argv[1], &first))
+            return;
+        count = 1;
+        if (!flash_probe())
+            return;
+    } else if (argc == 3 && argv[2][0] == '+') {
+        if (!parse_arg("erase", "address", argv[1], &addr) ||
+            !parse_arg("erase", "length", argv[2] + 1, &len))
+            return;
+        if (!flash_offset(addr, &addr)) {
+            printf("erase: %s is not in the flash (physical 0x%08x-0x%08x)\n", argv[1],
+                   FLASH_PADDR, FLASH_PADDR + FLASH_SIZE - 1);
+            return;
+        }
+        if (!flash_probe())
+            return;
+        if (addr % flash_info.block_size || len == 0) {
+            printf("erase: 0x%08x is not the start of a block (blocks are 0x%x bytes), or the "
+                   "length is 0\n", FLASH_KSEG1 + addr, flash_info.block_size);
+            return;
+        }
+        first = addr / flash_info.block_size;
+        count = (len + flash_info.block_size - 1) / flash_info.block_size;  /* whole blocks */
+    } else {
+        usage("erase");
+        return;
+    }
+    if (first >= flash_info.blocks || count > flash_info.blocks - first) {
+        printf("erase: the flash has blocks 0-%u\n", flash_info.blocks - 1);
+        return;
+    }
+    uint32_t offset = first * flash_info.block_size, bytes = count * flash_info.block_size;
+    if (!range_allowed("erase", offset))
+        return;
+    printf("Erasing %u block%s at 0x%08x-0x%08x\n", count, count == 1 ? "" : "s",
+           FLASH_KSEG1 + offset, FLASH_KSEG1 + offset + bytes - 1);
+    for (uint32_t b = first; b < first + count; b++)
+        if (!flash_erase_block(b))
+            return;
+    printf("erase: done\n");
+}
+
+/* Copies into the flash through a RAM buffer: while the chip programs, reading it gives
+ * status, not data, so a source in the flash itself must be read before each program. */
+static void cp_to_flash(uint32_t src, uint32_t offset, uint32_t len, unsigned size)
+{
+    static uint8_t bounce[2048];
+    if (len > FLASH_SIZE - offset) {
+        printf("cp: 0x%x bytes at 0x%08x go past the end of the flash\n", len,
+               FLASH_KSEG1 + offset);
+        return;
+    }
+    if (!flash_probe() || !range_allowed("cp", offset))
+        return;
+    printf("Programming 0x%x bytes at 0x%08x\n", len, FLASH_KSEG1 + offset);
+    for (uint32_t done = 0; done < len;) {
+        uint32_t chunk = len - done < sizeof(bounce) ? len - done : sizeof(bounce);
+        for (uint32_t i = 0; i < chunk; i += size) {
+            uint32_t v;
+            if (safe_read(src + done + i, size, &v) < 0) {
+                report_fault("cp");
+                return;
+            }
+            for (unsigned b = 0; b < size; b++)
+                bounce[i + b] = (uint8_t)(v >> (8 * b));
+        }
+        if (!flash_program(offset + done, bounce, chunk) ||
+            !flash_verify(offset + done, bounce, chunk))
+            return;
+        done += chunk;
+    }
+    printf("cp: done\n");
+}
+
+static void cmd_cp(int argc, char **argv)
+{
+    unsigned size = size_suffix(argv[0]);
+    uint32_t src, dst, count, offset;
+    if (!size || argc != 4) {
+        usage("cp");
+        return;
+    }
+    if (!parse_arg("cp", "source", argv[1], &src) || !parse_arg("cp", "target", argv[2], &dst) ||
+        !parse_arg("cp", "count", argv[3], &count))
+        return;
+    if ((src | dst) & (size - 1)) {
+        printf("cp: addresses must be multiples of %u\n", size);
+        return;
+    }
+    if (count > 0xFFFFFFFFu / size) {
+        printf("cp: count 0x%x is too large\n", count);
+        return;
+    }
+    if (flash_offset(dst, &offset)) {
+        cp_to_flash(src, offset, count * size, size);
+        return;
+    }
+    for (uint32_t i = 0; i < count * size; i += size) {
+        uint32_t v;
+        if (safe_read(src + i, size, &v) < 0 || safe_write(dst + i, size, v) < 0) {
+            report_fault("cp");
+            return;
+        }
+    }
 }
 
 static void cmd_go(int argc, char **argv)
@@ -352,7 +520,8 @@ void cmd_run_line(char *line)
         len++;
     for (const command_t *c = commands; c->name; c++)
         if (strlen(c->name) == len && !strncmp(c->name, argv[0], len) &&
-            (argv[0][len] == '\0' || c->run == cmd_md || c->run == cmd_mw)) {
+            (argv[0][len] == '\0' || c->run == cmd_md || c->run == cmd_mw ||
+             c->run == cmd_cp)) {
             c->run(argc, argv);
             return;
         }

@@ -123,3 +123,17 @@ bool ranges_overlap(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
     /* 64-bit ends: a range may end exactly at 4 GiB. */
     return (uint64_t)a < (uint64_t)b + blen && (uint64_t)b < (uint64_t)a + alen;
 }
+
+/* Bit by bit, with the reflected polynomial 0xEDB88320: slow (a 64 KiB environment takes a
+ * few million instructions) but short enough to read. */
+uint32_t crc32(uint32_t crc, const void *data, size_t len)
+{
+    const uint8_t *p = data;
+    crc = ~crc;
+    while (len--) {
+        crc ^= *p++;
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc >> 1) ^ (0xEDB88320u & -(crc & 1));
+    }
+    return ~crc;
+}

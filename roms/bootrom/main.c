@@ -68,16 +68,23 @@ static void read_descriptor(void)
     }
 }
 
+/* The environment, in order of precedence: what kseg's descriptor says (-append, set by
+ * read_descriptor), then the memory this machine has, then what saveenv left in the flash
+ * (which replaces the defaults, as in U-Boot), then the defaults. */
 static void env_defaults(void)
+{
+    env_set("modetty0", "38400n8r");
+    env_set("bootdelay", "1");
+    env_set("bootfile", "vmlinux");
+}
+
+static void env_memory(void)
 {
     char num[16];
     snprintf(num, sizeof(num), "%u", boot_info.ram_size);
     env_set("memsize", num);
     snprintf(num, sizeof(num), "%u", boot_info.ram_size_total);
     env_set("ememsize", num);
-    env_set("modetty0", "38400n8r");
-    env_set("bootdelay", "1");
-    env_set("bootfile", "vmlinux");
 }
 
 /* Counts bootdelay seconds down on CP0 Count; any key stops it. True: go ahead and boot. */
@@ -152,10 +159,12 @@ void bootrom_main(uint32_t ram_size)
            console_superio_present() ? "present" : "absent",
            console_cbus_present() ? "present" : "absent");
 
+    env_defaults();
+    env_load();
     read_descriptor();
     if (!boot_info.have_desc && boot_info.ram_size == LOW_RAM_MAX)
         boot_info.ram_size_total = board_probe_high_ram();
-    env_defaults();
+    env_memory();
     board_init();
     printf("  ram: %u MiB at physical 0, %u MiB in all; type 'help' for the commands\n",
            boot_info.ram_size >> 20, boot_info.ram_size_total >> 20);

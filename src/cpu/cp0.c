@@ -189,7 +189,9 @@ void cpu_set_irq(cpu_t *cpu, int line, bool level)
 
 void cpu_run(cpu_t *cpu, uint64_t until)
 {
-    while (cpu->icount < until && !cpu->halted && cpu->dbg.stop == STOP_NONE) {
+    cpu->slice_cut = false;
+    while (cpu->icount < until && !cpu->halted && !cpu->slice_cut &&
+           cpu->dbg.stop == STOP_NONE) {
         cpu_update_timer(cpu);
         if (interrupt_pending(cpu)) {
             cpu->waiting = false;
@@ -428,7 +430,9 @@ void cp0_write(cpu_t *cpu, unsigned reg, unsigned sel, uint32_t v)
     case R(31, 0): c->desave = v; break;
     default:
         if (reg == 18) {
-            c->watchlo[sel] = v;
+            /* I, R, W read back as zero: kseg raises no watch exceptions (nor does QEMU),
+             * and Linux reads these bits to learn what the watch registers can do. */
+            c->watchlo[sel] = v & ~7u;
         } else if (reg == 19) {
             /* I, R, W (bits 2..0) are write-one-to-clear. */
             uint32_t w = (c->watchhi[sel] & ~WATCHHI_MASK) | (v & WATCHHI_MASK);

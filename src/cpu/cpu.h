@@ -117,6 +117,7 @@ struct cpu {
     uint8_t hw_irq_lines;     /* levels of hardware interrupts 0..5 */
     bool waiting;             /* stopped in WAIT until an interrupt is pending */
     bool halted;              /* the board asked the loop to stop (reset, quit) */
+    bool slice_cut;           /* cpu_run returns now: a device event is due (cpu_cut_slice) */
     uint64_t timer_icount;    /* icount at which Count reaches Compare next */
 
     bus_t *bus;
@@ -135,8 +136,9 @@ struct cpu {
 void cpu_init(cpu_t *cpu, bus_t *bus);
 /* Cold reset: PC at the reset vector, Status = BEV|ERL, CP0 to reset values. */
 void cpu_reset(cpu_t *cpu);
-/* Runs until icount reaches `until`, the CPU waits in WAIT with nothing pending, or the
- * board halts it. Takes pending interrupts and timer events on the way. */
+/* Runs until icount reaches `until`, the CPU waits in WAIT with nothing pending, the
+ * board halts it, or cpu_cut_slice ends the slice. Takes pending interrupts and timer
+ * events on the way. */
 void cpu_run(cpu_t *cpu, uint64_t until);
 /* Level of a hardware interrupt line (0..5 = Cause.IP2..IP7). */
 void cpu_set_irq(cpu_t *cpu, int line, bool level);
@@ -144,8 +146,16 @@ void cpu_set_irq(cpu_t *cpu, int line, bool level);
 void cpu_update_timer(cpu_t *cpu);
 /* The icount of the next CPU-internal event (the timer), for the main loop. */
 uint64_t cpu_next_event(const cpu_t *cpu);
-/* Makes cpu_run return after the current instruction. */
+/* Makes the executor return to cpu_run after the current instruction (cpu_run then
+ * re-checks interrupts and goes on until its `until`). */
 static inline void cpu_exit_loop(cpu_t *cpu) { cpu->deadline = cpu->icount; }
+/* Makes cpu_run itself return after the current instruction, before its `until`: a device
+ * timer was armed for sooner than the slice the main loop gave the CPU (devices/vclock.h). */
+static inline void cpu_cut_slice(cpu_t *cpu)
+{
+    cpu->slice_cut = true;
+    cpu_exit_loop(cpu);
+}
 
 /* Host-side writes to guest physical memory (loaders, debugger) call this so no stale
  * decoded instruction survives. */

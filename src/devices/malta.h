@@ -6,14 +6,23 @@
 #include <stdint.h>
 
 #include "cpu/cpu.h"
+#include "devices/cfi_flash.h"
 #include "devices/gt64120.h"
+#include "devices/i8042.h"
+#include "devices/i8254.h"
+#include "devices/i8259.h"
 #include "devices/ioport.h"
 #include "devices/malta_fpga.h"
+#include "devices/mc146818.h"
+#include "devices/pci.h"
+#include "devices/piix4.h"
 #include "devices/superio.h"
 #include "devices/uart16550.h"
+#include "devices/vclock.h"
 #include "mmu/bus.h"
 
 typedef struct chardev chardev_t;
+typedef struct flash_file flash_file_t;
 
 #define MALTA_SERIALS 3          /* QEMU's order: SuperIO 0x3F8, SuperIO 0x2F8, CBUS UART */
 #define MALTA_FLASH_SIZE 0x400000u
@@ -23,6 +32,13 @@ typedef struct malta_config {
     uint32_t ram_size;
     const uint8_t *bios;         /* boot flash image, NULL for the embedded boot ROM */
     uint32_t bios_size;
+    /* -pflash: the flash's whole content (MALTA_FLASH_SIZE bytes) instead of `bios`, and
+     * the file its programs and erases are stored in (NULL: they last for the run). */
+    const uint8_t *pflash;
+    flash_file_t *pflash_file;
+    /* With pflash: the boot ROM window shows `bios` (or the embedded boot ROM) instead of
+     * the flash, so that -kernel still finds the boot ROM that loads it. */
+    bool bootrom_window_from_bios;
     chardev_t *serial[MALTA_SERIALS];
     bool no_reboot;
 } malta_config_t;
@@ -32,13 +48,24 @@ typedef struct malta {
     bus_t bus;
     uint8_t *ram;
     uint32_t ram_size;
-    uint8_t *flash;              /* the 4 MiB boot flash */
+    uint8_t *flash;              /* the 4 MiB boot flash's content */
+    cfi_flash_t flash_chip;      /* its command interface */
+    bus_region_t *flash_region;  /* a ROM device: read as memory in read-array mode only */
+    flash_file_t *flash_file;    /* where programs and erases are stored, or NULL */
     uint8_t *bootrom;            /* the read-only copy at 0x1FC00000 (revision word stamped) */
+    bool bootrom_fixed;          /* the copy is not the flash's: never refreshed */
     malta_fpga_t fpga;
     uart16550_t cbus_uart;
     gt64120_t gt;                /* system controller: its registers and PCI windows move */
     ioport_space_t io;           /* the I/O ports behind the GT's PCI0 I/O window */
     superio_t superio;           /* UARTs A (0x3F8) and B (0x2F8) */
+    vclock_t clock;              /* device timers on virtual time (the CPU's icount) */
+    i8259_t pic;                 /* the PIIX4's i8259 pair: ISA IRQs 0-15 -> CPU IP2 */
+    i8254_t pit;                 /* the PIIX4's PIT: channel 0 -> ISA IRQ 0 */
+    mc146818_t rtc;              /* the PIIX4's RTC and CMOS: ISA IRQ 8 */
+    i8042_t kbc;                 /* the SuperIO's keyboard controller: ISA IRQ 1 and 12 */
+    pci_bus_t pci;               /* PCI bus 0 behind the GT */
+    piix4_t piix4;               /* south bridge functions 0A.0-0A.3 */
     bool no_reboot;
     bool reset_requested;        /* software reset: reset the board between slices */
     bool power_off;              /* the board asked kseg to exit with exit_status */
@@ -49,5 +76,8 @@ typedef struct malta {
 bool malta_init(malta_t *m, const malta_config_t *cfg, char **error);
 void malta_reset(malta_t *m);
 void malta_destroy(malta_t *m);
+
+/* QEMU's Malta wiring of PCI interrupt pins (1-4 = INTA-INTD) to PIRQA-D (0-3), per slot. */
+int malta_pci_slot_pirq(int slot, int pin);
 
 #endif

@@ -5,7 +5,8 @@
  * checks the ELF well enough to refuse what can never boot (with one clear line), then lays
  * out RAM, top down:
  *
- *   initrd         page-aligned, ending 128 KiB below the top of RAM (as QEMU's loader)
+ *   initrd         64 KiB-aligned, at least 128 KiB below the top of RAM (where QEMU's
+ *                  loader puts it, so rd_start is the same on both)
  *   kernel file    as read, 64 KiB-aligned, just below the initrd
  *   ...            the kernel's own segments load low (e.g. 0x80100000); they must not meet
  *                  the two images above
@@ -113,7 +114,7 @@ bool boot_place_images(uint8_t *ram, uint32_t ram_size, const boot_images_t *img
             *error = g_strdup("-initrd: does not fit in RAM");
             return false;
         }
-        desc.initrd_paddr = (top - INITRD_GAP - img->initrd_size) & ~0xFFFu;
+        desc.initrd_paddr = (top - INITRD_GAP - img->initrd_size + 0xFFFFu) & ~0xFFFFu;
         desc.initrd_size = img->initrd_size;
         top = desc.initrd_paddr;
     }

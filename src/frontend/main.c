@@ -3,7 +3,8 @@
  * The main loop runs the CPU in slices and polls I/O between them. Virtual time is the
  * instruction count at CPU_CLOCK_HZ; while the guest sits in WAIT, the loop skips virtual
  * time ahead to the next event but sleeps until the host clock catches up, so an idle guest
- * keeps time with the host and costs no CPU. */
+ * keeps time with the host and costs no CPU. Device timers (devices/vclock.h: the PIT, the
+ * RTC) run between slices, and a slice never runs past the next one. */
 #include <errno.h>
 #include <glib.h>
 #include <poll.h>
@@ -17,6 +18,7 @@
 #include "frontend/boot.h"
 #include "frontend/chardev.h"
 #include "frontend/debugger.h"
+#include "frontend/flash_file.h"
 #include "frontend/log.h"
 
 /* Instructions per slice between I/O polls: about a millisecond of guest time at the
@@ -27,6 +29,9 @@ typedef struct options {
     char *machine;
     char *memory;
     char *bios;
+    char **pflash;
+    char **drive;
+    gboolean snapshot;
     char *kernel;
     char *initrd;
     char *append;
@@ -50,6 +55,9 @@ static const GOptionEntry option_entries[] = {
     { "machine", 0, 0, G_OPTION_ARG_STRING, &opts.machine, "Same as -M", "MACHINE" },
     { "m", 0, 0, G_OPTION_ARG_STRING, &opts.memory, "RAM size in MiB (suffix M or G allowed; default 256)", "SIZE" },
     { "bios", 0, 0, G_OPTION_ARG_FILENAME, &opts.bios, "Boot flash image (default: the embedded boot ROM)", "FILE" },
+    { "pflash", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opts.pflash, "Boot flash backing file of exactly 4 MiB; the guest's flash writes are stored in it", "FILE" },
+    { "drive", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.drive, "Only if=pflash,format=raw,file=FILE[,readonly=on]: the same as -pflash", "SPEC" },
+    { "snapshot", 0, 0, G_OPTION_ARG_NONE, &opts.snapshot, "Leave the -pflash file untouched: flash writes last for the run", NULL },
     { "kernel", 0, 0, G_OPTION_ARG_FILENAME, &opts.kernel, "Kernel ELF for the boot ROM to load and start", "FILE" },
     { "initrd", 0, 0, G_OPTION_ARG_FILENAME, &opts.initrd, "Initial RAM disk handed to the kernel", "FILE" },
     { "append", 0, 0, G_OPTION_ARG_STRING, &opts.append, "Kernel command line", "STRING" },
@@ -141,6 +149,52 @@ static uint32_t parse_memory(const char *s)
     return (uint32_t)(mib << 20);
 }
 
+/* -drive as QEMU spells it, for the one drive this board has: if=pflash,format=raw,file=FILE
+ * in any order, readonly=on|off optional, ",," standing for a comma inside a value.
+ * Anything else is refused with one line. Returns the file name (to free). */
+static char *parse_drive(const char *spec, bool *read_only)
+{
+    static const char supported[] = "only if=pflash,format=raw,file=FILE[,readonly=on] is "
+                                    "supported";
+    char *file = NULL;
+    bool is_pflash = false;
+    GString *item = g_string_new(NULL);
+    for (const char *p = spec;; p++) {
+        if (*p == ',' && p[1] == ',') {
+            g_string_append_c(item, ',');
+            p++;
+            continue;
+        }
+        if (*p && *p != ',') {
+            g_string_append_c(item, *p);
+            continue;
+        }
+        char *eq = strchr(item->str, '=');
+        const char *key = item->str, *value = eq ? eq + 1 : "";
+        if (eq)
+            *eq = '\0';
+        if (!strcmp(key, "if") && !strcmp(value, "pflash"))
+            is_pflash = true;
+        else if (!strcmp(key, "format") && !strcmp(value, "raw"))
+            ;
+        else if (!strcmp(key, "file") && *value && !file)
+            file = g_strdup(value);
+        else if (!strcmp(key, "readonly") && (!strcmp(value, "on") || !strcmp(value, "off")))
+            *read_only = !strcmp(value, "on");
+        else if (!strcmp(key, "index") && !strcmp(value, "0"))
+            ;
+        else
+            fatal("-drive: '%s%s%s' in '%s': %s", key, eq ? "=" : "", value, spec, supported);
+        if (!*p)
+            break;
+        g_string_truncate(item, 0);
+    }
+    g_string_free(item, TRUE);
+    if (!is_pflash || !file)
+        fatal("-drive: '%s': %s", spec, supported);
+    return file;
+}
+
 static uint8_t *load_image(const char *what, const char *path, uint32_t max, uint32_t *size)
 {
     gchar *data;
@@ -204,11 +258,19 @@ static void pacing_reset(pacing_t *p, const cpu_t *cpu)
     p->icount = cpu->icount;
 }
 
+/* The next moment something is due: the CPU's Count/Compare timer or a device timer. */
+static uint64_t next_event(const malta_t *m)
+{
+    uint64_t cpu_next = cpu_next_event(&m->cpu), device_next = vclock_next(&m->clock);
+    return cpu_next < device_next ? cpu_next : device_next;
+}
+
 /* The guest waits in WAIT: skip virtual time ahead to its next event, but not ahead of the
  * host clock, sleeping (while serving I/O) until the host catches up. */
-static void idle_until_next_event(cpu_t *cpu, const pacing_t *pace, debugger_t *dbg)
+static void idle_until_next_event(malta_t *m, const pacing_t *pace, debugger_t *dbg)
 {
-    uint64_t next = cpu_next_event(cpu);
+    cpu_t *cpu = &m->cpu;
+    uint64_t next = next_event(m);
     if (next == UINT64_MAX) {
         poll_io(dbg, 100);
         return;
@@ -224,7 +286,7 @@ static void idle_until_next_event(cpu_t *cpu, const pacing_t *pace, debugger_t *
         cpu->icount = reached;
 }
 
-static int run_machine(malta_t *m, debugger_t *dbg)
+static int run_machine(malta_t *m, debugger_t *dbg, const boot_images_t *images)
 {
     cpu_t *cpu = &m->cpu;
     pacing_t pace;
@@ -232,6 +294,13 @@ static int run_machine(malta_t *m, debugger_t *dbg)
     bool was_stopped = false;
 
     while (!signalled && !chardev_quit_requested && !m->power_off) {
+        if (m->reset_requested) {
+            /* As on QEMU, a reset finds -kernel/-initrd/-append in RAM again, fresh. */
+            char *error = NULL;
+            malta_reset(m);
+            if (!boot_place_images(m->ram, m->ram_size, images, &error))
+                fatal("%s", error);
+        }
         if (dbg && debugger_stopped(dbg)) {
             was_stopped = true;
             poll_io(dbg, 100);
@@ -241,19 +310,20 @@ static int run_machine(malta_t *m, debugger_t *dbg)
             pacing_reset(&pace, cpu);
             was_stopped = false;
         }
+        /* Device timers now due first (they may raise interrupts); then a slice that ends
+         * at the next one. */
+        vclock_run(&m->clock);
         uint64_t until = cpu->icount + SLICE_INSNS;
+        if (until > vclock_next(&m->clock))
+            until = vclock_next(&m->clock);
         if (dbg)
             debugger_run(dbg, until);
         else
             cpu_run(cpu, until);
-        if (m->power_off)
-            break;
-        if (m->reset_requested) {
-            malta_reset(m);
+        if (m->power_off || m->reset_requested)
             continue;
-        }
         if (cpu->waiting && !(dbg && debugger_stopped(dbg)))
-            idle_until_next_event(cpu, &pace, dbg);
+            idle_until_next_event(m, &pace, dbg);
         else
             poll_io(dbg, 0);
     }
@@ -303,8 +373,40 @@ int main(int argc, char **argv)
 
     malta_config_t cfg = { .ram_size = opts.memory ? parse_memory(opts.memory) : MALTA_MAX_RAM,
                            .no_reboot = opts.no_reboot };
+
+    /* The boot flash's backing file, opened first: it starts a writer process (see
+     * flash_file.c), best forked while kseg is still small. As on QEMU, the flash then holds
+     * the file and -bios is ignored; with -kernel, kseg's boot ROM (or the -bios image) runs
+     * from the boot ROM window to load the kernel, where QEMU puts its own boot code. */
+    char *pflash_path = NULL;
+    bool pflash_read_only = false;
+    int nflash = 0;
+    for (int i = 0; opts.pflash && opts.pflash[i]; i++, nflash++)
+        pflash_path = g_strdup(opts.pflash[i]);
+    for (int i = 0; opts.drive && opts.drive[i]; i++, nflash++)
+        pflash_path = parse_drive(opts.drive[i], &pflash_read_only);
+    if (nflash > 1)
+        fatal("-pflash: this board has one flash: give one -pflash or -drive if=pflash");
+    flash_file_t *pflash_file = NULL;
+    uint8_t *pflash = NULL;
+    if (pflash_path) {
+        char *error = NULL;
+        enum flash_file_mode mode = pflash_read_only ? FLASH_FILE_READ_ONLY
+                                  : opts.snapshot ? FLASH_FILE_SNAPSHOT : FLASH_FILE_WRITABLE;
+        pflash = g_malloc(MALTA_FLASH_SIZE);
+        pflash_file = flash_file_open(pflash_path, MALTA_FLASH_SIZE, mode, pflash, &error);
+        if (!pflash_file)
+            fatal("%s", error);
+        cfg.pflash = pflash;
+        cfg.pflash_file = pflash_file;
+        cfg.bootrom_window_from_bios = opts.kernel != NULL;
+        if (opts.bios && !opts.kernel)
+            fprintf(stderr, "kseg: -bios is ignored: the flash holds the -pflash file "
+                    "(as on QEMU)\n");
+    }
+
     uint8_t *bios = NULL;
-    if (opts.bios)
+    if (opts.bios && (!pflash_path || opts.kernel))
         cfg.bios = bios = load_image("-bios", opts.bios, MALTA_FLASH_SIZE, &cfg.bios_size);
 
     /* Serial ports in QEMU's Malta order; with -nographic and none given, the first on stdio.
@@ -326,6 +428,7 @@ int main(int argc, char **argv)
         fatal("%s", error);
     machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
     g_free(bios);
+    g_free(pflash);
 
     boot_images_t images = { .cmdline = opts.append };
     uint8_t *kernel = NULL, *initrd = NULL;
@@ -335,8 +438,6 @@ int main(int argc, char **argv)
         images.initrd = initrd = load_image("-initrd", opts.initrd, machine.ram_size, &images.initrd_size);
     if (!boot_place_images(machine.ram, machine.ram_size, &images, &error))
         fatal("%s", error);
-    g_free(kernel);
-    g_free(initrd);
 
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -351,7 +452,9 @@ int main(int argc, char **argv)
     }
 
     uint64_t t0 = host_ns();
-    int status = run_machine(&machine, dbg);
+    int status = run_machine(&machine, dbg, &images);
+    if (dbg)
+        debugger_report_exit(dbg, status);
     double secs = (double)(host_ns() - t0) / 1e9;
     if (opts.stats) {
         uint64_t n = machine.cpu.icount;
@@ -362,6 +465,10 @@ int main(int argc, char **argv)
         fclose(log_file);
     debugger_free(dbg);
     malta_destroy(&machine);
+    flash_file_close(pflash_file);
+    g_free(pflash_path);
+    g_free(kernel);
+    g_free(initrd);
     for (int i = 0; i < MALTA_SERIALS; i++)
         chardev_close(cfg.serial[i]);
     g_free(args);
@@ -369,6 +476,8 @@ int main(int argc, char **argv)
     g_free(opts.machine);
     g_free(opts.memory);
     g_free(opts.bios);
+    g_strfreev(opts.pflash);
+    g_strfreev(opts.drive);
     g_free(opts.kernel);
     g_free(opts.initrd);
     g_free(opts.append);

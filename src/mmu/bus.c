@@ -45,6 +45,24 @@ bus_region_t *bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32
     return r;
 }
 
+bus_region_t *bus_map_romd(bus_t *bus, const char *name, uint32_t base, uint32_t size,
+                           uint8_t *host, void *dev, const device_ops_t *ops)
+{
+    bus_map_ram(bus, name, base, size, host, true);
+    bus_region_t *r = &bus->regions[bus->count - 1];
+    r->dev = dev;
+    r->ops = ops;
+    r->romd = true;
+    return r;
+}
+
+void bus_set_romd(bus_t *bus, bus_region_t *r, bool array_mode)
+{
+    if (r < bus->regions || r >= bus->regions + bus->count || !r->host || !r->ops)
+        fatal("bus: %s is not a ROM device of this bus", r->name);
+    r->romd = array_mode;
+}
+
 static void check_movable(bus_t *bus, const bus_region_t *r)
 {
     if (r < bus->regions || r >= bus->regions + bus->count || r->host)
@@ -130,7 +148,7 @@ bool bus_read(bus_t *bus, uint32_t paddr, unsigned size, uint32_t *value)
         bus_log_guest_error(bus, "bus error: read", paddr, size);
         return false;
     }
-    if (r->host)
+    if (bus_region_host_readable(r))
         *value = host_load(r->host + (paddr - r->base), size);
     else
         *value = r->ops->read(r->dev, paddr - r->base, size);
@@ -144,7 +162,7 @@ bool bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
         bus_log_guest_error(bus, "bus error: write", paddr, size);
         return false;
     }
-    if (r->host) {
+    if (r->host && !r->ops) {
         if (r->readonly) {
             bus_log_guest_error(bus, "write to ROM", paddr, size);
             return true;

@@ -8,7 +8,13 @@
  * Some device regions move while the guest runs (the GT-64120's register block and PCI
  * windows follow its decode registers): bus_map_device returns a handle for bus_move and
  * bus_enable. The software TLB caches RAM and ROM pages, never devices, so a move needs no
- * flush as long as movable regions never shadow RAM or ROM: map them after those. */
+ * flush as long as movable regions never shadow RAM or ROM: map them after those.
+ *
+ * A ROM device (QEMU's term; the boot flash) is both: its array reads like ROM, through host
+ * pointers and the software TLB, while the chip is in read-array mode, and through the
+ * device's read callback in any other mode; writes always go to the device (they are
+ * commands). bus_set_romd switches the read path; whoever turns the array off must also drop
+ * the CPU's cached translations of it (cpu_flush_translations). */
 #ifndef KSEG_BUS_H
 #define KSEG_BUS_H
 
@@ -32,6 +38,7 @@ typedef struct bus_region {
     uint32_t base, size;
     uint8_t *host;              /* RAM or ROM backing; NULL for a device */
     bool readonly;              /* ROM: writes are dropped (and logged as guest errors) */
+    bool romd;                  /* a ROM device (host and ops) in array mode: reads use host */
     bool enabled;               /* false: the region is skipped, as if unmapped */
     void *dev;
     const device_ops_t *ops;
@@ -55,6 +62,17 @@ void bus_map_ram(bus_t *bus, const char *name, uint32_t base, uint32_t size, uin
 /* Returns the region, a handle for bus_move/bus_enable (valid until bus_destroy). */
 bus_region_t *bus_map_device(bus_t *bus, const char *name, uint32_t base, uint32_t size,
                              void *dev, const device_ops_t *ops);
+/* A ROM device: `host` holds the array, `ops` take every write and, while the array is
+ * switched off, the reads. It starts in array mode. */
+bus_region_t *bus_map_romd(bus_t *bus, const char *name, uint32_t base, uint32_t size,
+                           uint8_t *host, void *dev, const device_ops_t *ops);
+void bus_set_romd(bus_t *bus, bus_region_t *r, bool array_mode);
+/* Whether loads from the region may use its host pointer (RAM, ROM, a ROM device in array
+ * mode): the only regions the software TLB and the code cache may map. */
+static inline bool bus_region_host_readable(const bus_region_t *r)
+{
+    return r->host && (!r->ops || r->romd);
+}
 /* Moves a device region (never RAM or ROM) to [base, base + size); its place in the
  * precedence order stays. A size of 0 decodes nothing. */
 void bus_move(bus_t *bus, bus_region_t *r, uint32_t base, uint32_t size);

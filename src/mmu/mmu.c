@@ -77,7 +77,8 @@ static void fill_softtlb(cpu_t *cpu, const bus_region_t *r, uint32_t vaddr, uint
 
 static bool region_has_page(const bus_region_t *r, uint32_t paddr)
 {
-    return r && r->host && (paddr & ~0xFFFu) - r->base + 0x1000u <= r->size;
+    return r && bus_region_host_readable(r) &&
+           (paddr & ~0xFFFu) - r->base + 0x1000u <= r->size;
 }
 
 bool mem_load_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t *out)
