@@ -233,7 +233,13 @@ int chardev_poll_fds(struct pollfd *fds, int max)
     return n;
 }
 
-/* Stdio keys: Ctrl-A x quits, Ctrl-A Ctrl-A is a literal Ctrl-A. */
+/* Stdio keys, as QEMU's -nographic: Ctrl-A x quits, Ctrl-A h lists the keys, Ctrl-A Ctrl-A
+ * sends a Ctrl-A. (Only on a terminal: piped input passes through untouched.) */
+static const char escape_help[] =
+    "\r\nC-a h    print this help\r\n"
+    "C-a x    exit kseg\r\n"
+    "C-a C-a  send C-a to the guest\r\n";
+
 static size_t filter_stdio(chardev_t *c, uint8_t *buf, size_t len)
 {
     size_t out = 0;
@@ -243,6 +249,12 @@ static size_t filter_stdio(chardev_t *c, uint8_t *buf, size_t len)
             c->saw_ctrl_a = false;
             if (ch == 'x') {
                 chardev_quit_requested = 1;
+                continue;
+            }
+            if (ch == 'h') {
+                if (write(STDOUT_FILENO, escape_help, sizeof(escape_help) - 1) < 0) {
+                    /* the terminal is gone; nothing to tell */
+                }
                 continue;
             }
             if (ch != 0x01)
