@@ -23,9 +23,13 @@
  * started completes; a request kseg had not finished sending is never started (the writer
  * sees end-of-file first and writes nothing). Either way each operation's range, which
  * never spans two blocks, holds old or new content. When kseg ends, however it ends, the
- * pipe closes, and the writer syncs the file and exits; the lock goes with it. The one case
- * left is killing the writer itself in the middle of its pwrite (kill -9 of the whole
- * process group, the OOM killer): a torn write at page granularity remains possible then.
+ * pipe closes, and the writer syncs the file and exits; the lock goes with it, and from
+ * then on the file is final (the store that was under way may land after kseg is gone).
+ * The writer has its own process group, so that a signal to kseg's group (a terminal's
+ * ^C, a test harness killing the group) does not reach it either. The one case left is
+ * killing the writer itself in the middle of its pwrite (by its pid, or the OOM killer): a
+ * torn write at page granularity remains possible then. (tests/flash/flash.py sigkill
+ * catches torn erases within seconds when the stores are written by kseg itself.)
  *
  * The lock is an open-file-description lock over the whole file (F_OFD_SETLK), exclusive
  * when writable and shared for -snapshot and readonly=on, so a second kseg is refused
@@ -140,8 +144,9 @@ static void close_others(int keep_a, int keep_b, int keep_c)
 static void __attribute__((noreturn)) writer_main(int file_fd, int request_fd, int reply_fd)
 {
     static uint8_t data[FLASH_FILE_MAX_STORE];
-    /* Not the terminal's signals: it must outlive kseg's end long enough to finish, and it
-     * ends by itself when the pipe closes. No terminal or socket stays open in it either. */
+    /* Not the terminal's or the group's signals: it must outlive kseg's end long enough to
+     * finish, and it ends by itself when the pipe closes. No terminal or socket stays open
+     * in it either. */
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
@@ -156,6 +161,7 @@ static void __attribute__((noreturn)) writer_main(int file_fd, int request_fd, i
             close(null);
     }
     close_others(file_fd, request_fd, reply_fd);
+    setpgid(0, 0);
     prctl(PR_SET_NAME, "kseg-pflash", 0, 0, 0);
 
     for (;;) {

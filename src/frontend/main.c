@@ -380,13 +380,14 @@ int main(int argc, char **argv)
      * from the boot ROM window to load the kernel, where QEMU puts its own boot code. */
     char *pflash_path = NULL;
     bool pflash_read_only = false;
-    int nflash = 0;
-    for (int i = 0; opts.pflash && opts.pflash[i]; i++, nflash++)
-        pflash_path = g_strdup(opts.pflash[i]);
-    for (int i = 0; opts.drive && opts.drive[i]; i++, nflash++)
-        pflash_path = parse_drive(opts.drive[i], &pflash_read_only);
-    if (nflash > 1)
+    guint npflash = opts.pflash ? g_strv_length(opts.pflash) : 0;
+    guint ndrive = opts.drive ? g_strv_length(opts.drive) : 0;
+    if (npflash + ndrive > 1)
         fatal("-pflash: this board has one flash: give one -pflash or -drive if=pflash");
+    if (npflash)
+        pflash_path = g_strdup(opts.pflash[0]);
+    else if (ndrive)
+        pflash_path = parse_drive(opts.drive[0], &pflash_read_only);
     flash_file_t *pflash_file = NULL;
     uint8_t *pflash = NULL;
     if (pflash_path) {

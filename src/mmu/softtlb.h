@@ -5,9 +5,10 @@
  * addend, so a hit is one compare and one add. The compare also checks alignment: the
  * caller compares the tag against `vaddr & (page mask | (size - 1))`, so a misaligned
  * access never hits and falls to the slow path, which raises the address error. Entries are
- * filled only for RAM and ROM pages that need no side effect on access; MMIO, read-only
- * pages (for writes) and pages holding decoded code (for writes, so the store can invalidate
- * the decoded instruction) always take the slow path. Invalidation: every TLB write and
+ * filled only for RAM and ROM pages that need no side effect on access (a ROM device's, the
+ * boot flash's, only while it is in read-array mode: the board flushes every set when the
+ * chip leaves it); MMIO, read-only pages (for writes) and pages holding decoded code (for
+ * writes, so the store can invalidate the decoded instruction) always take the slow path. Invalidation: every TLB write and
  * every ASID change flushes all sets; mode changes just switch sets. */
 #ifndef KSEG_SOFTTLB_H
 #define KSEG_SOFTTLB_H
