@@ -67,7 +67,6 @@
 
 #include "devices/isa_dma.h"
 #include "frontend/chardev.h"
-#include "frontend/flash_file.h"
 
 #define RAM_BASE        0x00000000u
 #define FLASH_BASE      0x1E000000u
@@ -242,7 +241,8 @@ static bool flash_changed(void *opaque, uint32_t offset, uint32_t len)
 {
     malta_t *m = opaque;
     cpu_invalidate_code(&m->cpu, FLASH_BASE + offset, len);
-    return !m->flash_file || flash_file_store(m->flash_file, offset, m->flash + offset, len);
+    return !m->flash_store.store ||
+           m->flash_store.store(m->flash_store.opaque, offset, m->flash + offset, len);
 }
 
 /* The boot ROM window is a copy of the flash as it is at reset. (QEMU copies once, when
@@ -288,7 +288,7 @@ bool malta_init(malta_t *m, const malta_config_t *cfg, char **error)
     }
     if (cfg->pflash)
         memcpy(m->flash, cfg->pflash, MALTA_FLASH_SIZE);
-    m->flash_file = cfg->pflash_file;
+    m->flash_store = cfg->pflash_store;
     refresh_bootrom(m);
     m->no_reboot = cfg->no_reboot;
     vclock_init(&m->clock, &m->cpu.icount, CPU_CLOCK_HZ);
@@ -299,8 +299,7 @@ bool malta_init(malta_t *m, const malta_config_t *cfg, char **error)
     bus_map_ram(bus, "ram", RAM_BASE, m->ram_size, m->ram, false);
     cfi_flash_init(&m->flash_chip, m->flash, MALTA_FLASH_SIZE, FLASH_BLOCK_SIZE,
                    (cfi_flash_hooks_t){ flash_array_mode, flash_changed, m });
-    m->flash_chip.write_protected =
-        m->flash_file && flash_file_mode(m->flash_file) == FLASH_FILE_READ_ONLY;
+    m->flash_chip.write_protected = m->flash_store.write_protected;
     m->flash_region = bus_map_romd(bus, "flash", FLASH_BASE, MALTA_FLASH_SIZE, m->flash,
                                    &m->flash_chip, &cfi_flash_ops);
 

@@ -22,7 +22,13 @@
 #include "mmu/bus.h"
 
 typedef struct chardev chardev_t;
-typedef struct flash_file flash_file_t;
+/* Where the board stores completed flash programs and erases (the -pflash file): false
+ * when the store failed. The frontend provides it; the board knows no files. */
+typedef struct malta_flash_store {
+    bool (*store)(void *opaque, uint32_t offset, const uint8_t *data, uint32_t len);
+    void *opaque;
+    bool write_protected;        /* readonly=on: the chip refuses programs and erases */
+} malta_flash_store_t;
 
 #define MALTA_SERIALS 3          /* QEMU's order: SuperIO 0x3F8, SuperIO 0x2F8, CBUS UART */
 #define MALTA_FLASH_SIZE 0x400000u
@@ -33,9 +39,9 @@ typedef struct malta_config {
     const uint8_t *bios;         /* boot flash image, NULL for the embedded boot ROM */
     uint32_t bios_size;
     /* -pflash: the flash's whole content (MALTA_FLASH_SIZE bytes) instead of `bios`, and
-     * the file its programs and erases are stored in (NULL: they last for the run). */
+     * where its programs and erases are stored (no store: they last for the run). */
     const uint8_t *pflash;
-    flash_file_t *pflash_file;
+    malta_flash_store_t pflash_store;
     /* With pflash: the boot ROM window shows `bios` (or the embedded boot ROM) instead of
      * the flash, so that -kernel still finds the boot ROM that loads it. */
     bool bootrom_window_from_bios;
@@ -51,7 +57,7 @@ typedef struct malta {
     uint8_t *flash;              /* the 4 MiB boot flash's content */
     cfi_flash_t flash_chip;      /* its command interface */
     bus_region_t *flash_region;  /* a ROM device: read as memory in read-array mode only */
-    flash_file_t *flash_file;    /* where programs and erases are stored, or NULL */
+    malta_flash_store_t flash_store;   /* where programs and erases are stored */
     uint8_t *bootrom;            /* the read-only copy at 0x1FC00000 (revision word stamped) */
     bool bootrom_fixed;          /* the copy is not the flash's: never refreshed */
     malta_fpga_t fpga;

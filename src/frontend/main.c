@@ -286,6 +286,11 @@ static void idle_until_next_event(malta_t *m, const pacing_t *pace, debugger_t *
         cpu->icount = reached;
 }
 
+static bool pflash_store(void *opaque, uint32_t offset, const uint8_t *data, uint32_t len)
+{
+    return flash_file_store(opaque, offset, data, len);
+}
+
 static int run_machine(malta_t *m, debugger_t *dbg, const boot_images_t *images)
 {
     cpu_t *cpu = &m->cpu;
@@ -399,7 +404,9 @@ int main(int argc, char **argv)
         if (!pflash_file)
             fatal("%s", error);
         cfg.pflash = pflash;
-        cfg.pflash_file = pflash_file;
+        cfg.pflash_store = (malta_flash_store_t){
+            .store = pflash_store, .opaque = pflash_file,
+            .write_protected = mode == FLASH_FILE_READ_ONLY };
         cfg.bootrom_window_from_bios = opts.kernel != NULL;
         if (opts.bios && !opts.kernel)
             fprintf(stderr, "kseg: -bios is ignored: the flash holds the -pflash file "

@@ -552,6 +552,11 @@ static void test_board_fast_path(void **state)
     malta_destroy(&m);
 }
 
+static bool store_to_file(void *opaque, uint32_t offset, const uint8_t *data, uint32_t len)
+{
+    return flash_file_store(opaque, offset, data, len);
+}
+
 /* Code run from the flash, then erased and programmed anew by the guest, then run again:
  * the second call must see the new instructions, not the decoded old ones. */
 static void test_board_code_invalidation_and_file(void **state)
@@ -566,7 +571,8 @@ static void test_board_code_invalidation_and_file(void **state)
     const uint32_t fn = 0x10000;           /* flash offset of the function */
     const uint32_t old_fn[] = { ORI(V0, 0, 1), JR(RA), NOP };
     memcpy(content + fn, old_fn, sizeof(old_fn));
-    malta_config_t cfg = { .ram_size = 16u << 20, .pflash = content, .pflash_file = file };
+    malta_config_t cfg = { .ram_size = 16u << 20, .pflash = content,
+                           .pflash_store = { store_to_file, file, false } };
     assert_true(malta_init(&m, &cfg, &error));
     const uint32_t new_insn = ORI(V0, 0, 2), jr = JR(RA);
     const uint32_t code = 0x80001000u;
