@@ -16,7 +16,11 @@
 #   - extracts them with dpkg-deb -x and keeps what the tests use (table below);
 #   - builds initrd.gz: a gzip'd newc cpio written by a small Python program (no cpio, no
 #     root: /dev/console is an archive entry, not a mknod), holding the static busybox, /init,
-#     a known file for checksums and the ne2k-pci network modules.
+#     a known file for checksums, the ne2k-pci network modules and the MTD ones for the boot
+#     flash;
+#   - builds kseg_malta_flash.ko against the kernel's headers (linux-headers-VERSION, its
+#     -common package and linux-kbuild-6.1 for this machine, fetched with the rest): the
+#     boot flash as a platform device, which Debian's kernel does not create by itself.
 # A second run with a complete cache only verifies it (sha256 manifest); --update fetches
 # again and picks up a newer kernel if Debian has one.  Packages are not kept (the
 # downloaded .debs are removed once extracted).
@@ -31,6 +35,7 @@
 #   u-boot/maltael/ u-boot.bin and uboot.elf (ELF with symbols)
 #   busybox         the static mipsel busybox
 #   initrd.gz       the initramfs (see "The initramfs" below)
+#   kseg_malta_flash.ko  the flash platform device module (also in the initramfs)
 #   VERSIONS        package versions, kernel release, initrd recipe hash
 #   MANIFEST.sha256 checksums of the files above, checked on every run
 #
@@ -51,7 +56,12 @@
 # (the whole of QEMU's and kseg's command line must stay under about 200 characters).
 # /etc/kseg/known.txt has known contents (4096 lines "kseg NNNNN") for checksum tests, and
 # /lib/modules/VERSION holds ne2k-pci.ko and 8390.ko with their modules.dep (`modprobe
-# ne2k-pci`).
+# ne2k-pci`); also the MTD modules (cfi_probe, cfi_cmdset_0001, physmap and what they
+# need) and extra/kseg_malta_flash.ko.  kseg_run=mtd loads them, prints /proc/mtd and with
+# kseg_mtd=write writes known.txt at the start of the "User FS" partition (0x100000 in the
+# flash) through /dev/mtdblockN; with kseg_mtd=write or read it prints the MD5 of the
+# partition's first 45056 bytes (known.txt's size) read through /dev/mtdN:
+#     -pflash F -append "console=ttyS0 kseg_run=mtd kseg_mtd=write"
 #
 # Boot them (QEMU is the reference):
 #   qemu-system-mipsel -M malta -cpu 24Kc -m 256 -kernel CACHE/vmlinuz -initrd CACHE/initrd.gz \
@@ -61,8 +71,9 @@
 #       -append "console=ttyS0" -nographic
 #   build/kseg -M malta -m 256 -bios CACHE/u-boot.bin -nographic
 #
-# Needs: bash, apt-get, apt-cache, dpkg-deb, python3, coreutils, gzip, awk (all on a Debian 12
-# system with python3; flock is used when present).
+# Needs: bash, apt-get, apt-cache, dpkg, dpkg-deb, python3, coreutils, gzip, awk, make and the
+# mipsel-linux-gnu cross gcc-12 with its binutils (all on a Debian 12 system with python3
+# and gcc-12-mipsel-linux-gnu; flock is used when present).
 set -euo pipefail
 
 prog=get-images.sh
@@ -83,7 +94,8 @@ done
 die() { echo "$prog: $*" >&2; exit 1; }
 say() { echo "$prog: $*" >&2; }
 
-for tool in apt-get apt-cache dpkg-deb python3 sha256sum gzip; do
+for tool in apt-get apt-cache dpkg dpkg-deb python3 sha256sum gzip make mipsel-linux-gnu-gcc-12 \
+        mipsel-linux-gnu-strip; do
     command -v "$tool" >/dev/null 2>&1 || die "needs $tool"
 done
 
@@ -109,7 +121,7 @@ initramfs_recipe() {
     cat <<'PY'
 import gzip, io, os, sys
 
-busybox, moddir, kver, output = sys.argv[1:5]
+busybox, moddir, kver, output, flashmod = sys.argv[1:6]
 
 INIT = r'''#!/bin/sh
 # kseg test initramfs: /init.  Written by kseg's scripts/get-images.sh.
@@ -186,8 +198,37 @@ cat /proc/interrupts
 
 KNOWN = "".join("kseg %05d\n" % i for i in range(4096))
 
-# Modules for networking on the ne2k_pci card, with everything they depend on.
-MODULES = ["ne2k-pci"]
+# Linux's CFI driver on the Malta boot flash (kseg_run=mtd): kseg_mtd=write erases the
+# "User FS" partition's first erase block and writes known.txt at its start through
+# /dev/mtdblockN (read-modify-erase-program by mtdblock, then cfi_cmdset_0001); both modes
+# then read the partition back through /dev/mtdN and print the MD5 of its first 45056
+# bytes (the size of known.txt) as "KSEG-MTD-MD5 <sum>".  The flash device itself comes from
+# kseg_malta_flash.ko (Debian's kernel has no CONFIG_MTD_PHYSMAP_OF, so the device tree's
+# flash node binds no driver): a "physmap-flash" platform device with the Malta partitions.
+MTD = r'''fail() { echo "KSEG-MTD-FAIL $*"; exit 1; }
+for m in cfi_probe cfi_cmdset_0001 physmap kseg_malta_flash; do
+    modprobe $m || fail "modprobe $m"
+done
+cat /proc/mtd
+n=$(sed -n 's/^mtd\([0-9]*\): .*"User FS"$/\1/p' /proc/mtd)
+[ -n "$n" ] || fail "no User FS partition"
+echo "KSEG-MTD-USERFS mtd$n"
+[ -c /dev/mtd$n ] && [ -b /dev/mtdblock$n ] || fail "no /dev/mtd$n or /dev/mtdblock$n"
+case $kseg_mtd in
+write)
+    dd if=/etc/kseg/known.txt of=/dev/mtdblock$n bs=4096 conv=fsync 2>/dev/null || fail "dd"
+    sync
+    echo "KSEG-MTD-WRITTEN $(md5sum </etc/kseg/known.txt | cut -d' ' -f1)"
+    ;;
+read) ;;
+*) fail "kseg_mtd=$kseg_mtd: write or read" ;;
+esac
+echo "KSEG-MTD-MD5 $(head -c 45056 /dev/mtd$n | md5sum | cut -d' ' -f1)"
+'''
+
+# Modules for networking on the ne2k_pci card and for the boot flash (MTD: CFI probe and
+# Intel command set, physmap), with everything they depend on.
+MODULES = ["ne2k-pci", "cfi_probe", "cfi_cmdset_0001", "physmap"]
 
 entries = []   # (name, mode, data or None, rdev)
 def d(name):
@@ -216,6 +257,7 @@ f("etc/hostname", "kseg\n")
 f("etc/kseg/README", README)
 f("etc/kseg/known.txt", KNOWN)
 f("etc/kseg/selftest.sh", SELFTEST)
+f("etc/kseg/mtd.sh", MTD)
 
 deps = {}
 for line in open(os.path.join(moddir, "modules.dep")):
@@ -234,12 +276,14 @@ for p in wanted:
     parts = p.split("/")[:-1]
     for i in range(1, len(parts) + 1):
         dirs.add("/".join(parts[:i]))
+dirs.add("extra")
 for name in sorted(dirs):
     d(base + "/" + name)
 for p in wanted:
     f(base + "/" + p, open(os.path.join(moddir, p), "rb").read())
+f(base + "/extra/kseg_malta_flash.ko", open(flashmod, "rb").read())
 f(base + "/modules.dep", "".join("%s: %s\n" % (p, " ".join(deps[os.path.basename(p)[:-3].replace("-", "_")][1]))
-                                 for p in wanted))
+                                 for p in wanted) + "extra/kseg_malta_flash.ko: \n")
 
 out = io.BytesIO()
 def header(name, mode, size, nlink, rdev, ino):
@@ -259,10 +303,60 @@ with open(output, "wb") as fp:
 PY
 }
 
+# kseg_malta_flash.ko, the board code that Debian's kernel lacks for the boot flash: with
+# CONFIG_MTD_PHYSMAP_OF off, nothing binds the device tree's flash node, so this module
+# registers the flash (0x1E000000, 4 MiB, 32-bit bank, the device tree's three partitions)
+# as a "physmap-flash" platform device; physmap.ko then probes it with Linux's own CFI
+# driver (cfi_probe, cfi_cmdset_0001).  Built out of tree against the kernel's headers
+# package with mipsel-linux-gnu-gcc-12; unsigned, so loading it taints the kernel (Debian
+# does not enforce module signatures).  Its hash is in VERSIONS as flash-module.
+flash_module_source() {
+    cat <<'C'
+// SPDX-License-Identifier: GPL-2.0
+/* kseg test helper: the Malta boot flash as a "physmap-flash" platform device. */
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/mtd/partitions.h>
+#include <linux/mtd/physmap.h>
+
+static struct mtd_partition parts[] = {
+	{ .name = "YAMON", .offset = 0, .size = 0x100000, .mask_flags = MTD_WRITEABLE },
+	{ .name = "User FS", .offset = 0x100000, .size = 0x2e0000 },
+	{ .name = "Board Config", .offset = 0x3e0000, .size = 0x20000,
+	  .mask_flags = MTD_WRITEABLE },
+};
+
+static struct physmap_flash_data pdata = {
+	.width = 4, .parts = parts, .nr_parts = ARRAY_SIZE(parts),
+};
+
+static struct resource res = DEFINE_RES_MEM(0x1e000000, 0x400000);
+static struct platform_device *pdev;
+
+static int __init kseg_flash_init(void)
+{
+	pdev = platform_device_register_resndata(NULL, "physmap-flash", 0, &res, 1,
+						 &pdata, sizeof(pdata));
+	return PTR_ERR_OR_ZERO(pdev);
+}
+
+static void __exit kseg_flash_exit(void)
+{
+	platform_device_unregister(pdev);
+}
+
+module_init(kseg_flash_init);
+module_exit(kseg_flash_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Malta boot flash platform device (kseg tests)");
+C
+}
+
 recipe_hash=$(initramfs_recipe | sha256sum | cut -c1-16)
+flash_module_hash=$(flash_module_source | sha256sum | cut -c1-16)
 
 manifest_files="vmlinuz modules/modules.dep u-boot.bin u-boot-swap.bin u-boot/maltael/uboot.elf
-busybox initrd.gz"
+busybox initrd.gz kseg_malta_flash.ko"
 
 verify() {
     [ -f "$cache/MANIFEST.sha256" ] && [ -f "$cache/VERSIONS" ] || return 1
@@ -280,6 +374,10 @@ verify() {
         return 1
     }
     [ -f "$cache/modules/kernel/drivers/net/ethernet/8390/ne2k-pci.ko" ] || return 1
+    grep -qx "flash-module $flash_module_hash" "$cache/VERSIONS" || {
+        say "kseg_malta_flash.ko is missing or out of date: fetching again"
+        return 1
+    }
     return 0
 }
 
@@ -306,7 +404,8 @@ build_initrd() {
     local kver
     kver=$(sed -n 's/^kernel-release //p' "$cache/VERSIONS")
     say "building initrd.gz (busybox initramfs, kernel modules of $kver)"
-    initramfs_recipe | python3 - "$cache/busybox" "$cache/modules" "$kver" "$cache/initrd.gz.new"
+    initramfs_recipe | python3 - "$cache/busybox" "$cache/modules" "$kver" "$cache/initrd.gz.new" \
+        "$cache/kseg_malta_flash.ko"
     mv "$cache/initrd.gz.new" "$cache/initrd.gz"
     sed -i '/^initrd-recipe /d' "$cache/VERSIONS"
     echo "initrd-recipe $recipe_hash" >>"$cache/VERSIONS"
@@ -385,13 +484,14 @@ apt_opts=(
     -o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
     -o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
     -o "APT::Architecture=mipsel"
-    -o "APT::Architectures=mipsel"
+    -o "APT::Architectures::=mipsel"
+    -o "APT::Architectures::=$(dpkg --print-architecture)"
 )
 # As root apt fetches as the _apt user, which cannot write into a private directory under
 # /root: fetch as root instead (silences "Download is performed unsandboxed").
 [ "$(id -u)" -ne 0 ] || apt_opts+=(-o "APT::Sandbox::User=root")
 
-say "apt-get update (private state in $apt_dir, architecture mipsel)"
+say "apt-get update (private state in $apt_dir, architectures mipsel and $(dpkg --print-architecture))"
 apt-get "${apt_opts[@]}" -q update >"$apt_dir/update.log" 2>&1 || {
     cat "$apt_dir/update.log" >&2
     die "apt-get update failed"
@@ -403,8 +503,16 @@ kpkg=$(apt-cache "${apt_opts[@]}" show --no-all-versions linux-image-4kc-malta 2
 [ -n "$kpkg" ] || die "cannot resolve linux-image-4kc-malta to a linux-image-6.1.0-*-4kc-malta package"
 kver=${kpkg#linux-image-}
 
-say "apt-get download $kpkg u-boot-qemu busybox-static"
-(cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -q download "$kpkg" u-boot-qemu busybox-static \
+# Headers and kbuild (its programs for this machine's architecture) of the same version,
+# for kseg_malta_flash.ko.
+kversion=$(apt-cache "${apt_opts[@]}" show --no-all-versions "$kpkg" 2>/dev/null |
+           sed -n 's/^Version: //p' | head -n 1)
+[ -n "$kversion" ] || die "no version for $kpkg"
+hpkgs="linux-headers-$kver linux-headers-${kver%-4kc-malta}-common
+linux-kbuild-6.1:$(dpkg --print-architecture)=$kversion"
+
+say "apt-get download $kpkg u-boot-qemu busybox-static" $hpkgs
+(cd "$apt_dir/debs" && apt-get "${apt_opts[@]}" -q download "$kpkg" u-boot-qemu busybox-static $hpkgs \
     >"$apt_dir/download.log" 2>&1) || {
     cat "$apt_dir/download.log" >&2
     die "apt-get download failed"
@@ -427,14 +535,34 @@ dpkg-deb -x "$bdeb" "$stage/busybox-static"
 [ -f "$stage/u-boot-qemu/usr/lib/u-boot/maltael/u-boot.bin" ] || die "$udeb has no maltael/u-boot.bin"
 [ -f "$stage/busybox-static/bin/busybox" ] || die "$bdeb has no bin/busybox"
 
+# kseg_malta_flash.ko: the headers packages unpacked in one tree (their symlinks are
+# relative), the top Makefile pointed at that tree instead of /usr/src.
+say "building kseg_malta_flash.ko"
+mkdir -p "$stage/headers" "$stage/flashmod"
+for p in "$apt_dir"/debs/linux-headers-*.deb "$apt_dir"/debs/linux-kbuild-*.deb; do
+    dpkg-deb -x "$p" "$stage/headers"
+done
+hdir=$stage/headers/usr/src/linux-headers-$kver
+[ -f "$hdir/Makefile" ] || die "no linux-headers-$kver tree"
+sed -i "s|/usr/src/|$stage/headers/usr/src/|" "$hdir/Makefile"
+flash_module_source >"$stage/flashmod/kseg_malta_flash.c"
+echo 'obj-m := kseg_malta_flash.o' >"$stage/flashmod/Kbuild"
+make -s -C "$hdir" M="$stage/flashmod" CROSS_COMPILE=mipsel-linux-gnu- modules \
+    >"$stage/flashmod/build.log" 2>&1 || {
+    cat "$stage/flashmod/build.log" >&2
+    die "building kseg_malta_flash.ko failed"
+}
+mipsel-linux-gnu-strip --strip-debug "$stage/flashmod/kseg_malta_flash.ko"
+
 # Replace the previous contents (if any) by the new ones.
 rm -rf "$cache/linux" "$cache/u-boot" "$cache/vmlinuz" "$cache/modules" "$cache/u-boot.bin" \
     "$cache/u-boot-swap.bin" "$cache/busybox" "$cache/initrd.gz" "$cache/VERSIONS" \
-    "$cache/MANIFEST.sha256"
+    "$cache/MANIFEST.sha256" "$cache/kseg_malta_flash.ko"
 mv "$stage/linux" "$cache/linux"
 mkdir -p "$cache/u-boot"
 mv "$stage/u-boot-qemu/usr/lib/u-boot/maltael" "$cache/u-boot/maltael"
 cp "$stage/busybox-static/bin/busybox" "$cache/busybox"
+cp "$stage/flashmod/kseg_malta_flash.ko" "$cache/kseg_malta_flash.ko"
 rm -rf "$stage"
 ln -s "linux/boot/vmlinuz-$kver" "$cache/vmlinuz"
 ln -s "linux/lib/modules/$kver" "$cache/modules"
@@ -510,6 +638,7 @@ PY
     echo "kernel-package $(basename "$kdeb")"
     echo "u-boot-package $(basename "$udeb")"
     echo "busybox-package $(basename "$bdeb")"
+    echo "flash-module $flash_module_hash"
     echo "fetched $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$cache/VERSIONS"
 rm -rf "$apt_dir"

@@ -21,6 +21,13 @@
       once the file is unlocked it must be 4 MiB, every block a prefix of one generation
       then erased words, the last generation reported done complete, and the next kseg on
       the file must find what the previous one left
+  flash.py --kseg KSEG [--images DIR] [--qemu QEMU] linux-mtd
+      Debian's Linux with its own CFI driver (physmap, cfi_probe, cfi_cmdset_0001; the
+      initramfs's kseg_run=mtd) on a zeroed flash file: /proc/mtd lists the device tree's
+      three partitions, kseg_mtd=write writes known.txt to "User FS" through mtdblock, the
+      file has it at 0x100000 (the rest unchanged), and a second kseg on the file reads the
+      same MD5 back with kseg_mtd=read; with --qemu (if executable) the same on QEMU, which
+      must leave the same bytes in its file (skips without the images)
 
 Exit status: 0 passed, 1 failed, 77 skipped. Temporary files are removed.
 """
@@ -326,6 +333,78 @@ def test_uboot_saveenv(opts, tmp, log):
     return 0
 
 
+# ---- Linux's CFI driver -------------------------------------------------------------------------
+
+MTD_PARTITIONS = [("mtd0", 0x100000, "YAMON"), ("mtd1", 0x2E0000, "User FS"),
+                  ("mtd2", 0x20000, "Board Config")]
+USER_FS = 0x100000
+KNOWN = "".join("kseg %05d\n" % i for i in range(4096)).encode()   # /etc/kseg/known.txt
+
+
+def mtd_run(argv, log, mode):
+    """Boots Linux with kseg_run=mtd kseg_mtd=MODE; returns the console text of the script."""
+    con = Console(argv + ["-append", "console=ttyS0 kseg_run=mtd kseg_mtd=" + mode],
+                  log=log and log + "-" + mode, pace=(1, 0.002))
+    try:
+        con.expect(r"^KSEG-INIT-READY ", 180, "the initramfs marker")
+        start = con.pos
+        m = con.expect(r"^KSEG-SCRIPT-DONE (\d+)", 120, "the end of mtd.sh")
+        out = con.text[start:m.start()]
+        check(m.group(1) == "0", "%s: mtd.sh failed (status %s):\n%s" % (mode, m.group(1), out))
+        status = con.wait_exit(60)
+        check(status == 0, "%s: the emulator exited with %s after poweroff" % (mode, status))
+        return out
+    except ConsoleError as e:
+        raise Failure("%s: %s\n%s" % (mode, e, con.tail()))
+    finally:
+        con.close()
+
+
+def mtd_check(name, argv, img, log):
+    """Write then read on a zeroed flash file img; returns its final contents."""
+    with open(img, "wb") as f:
+        f.write(b"\0" * FLASH_SIZE)
+    out = mtd_run(argv, log, "write")
+    for dev, size, label in MTD_PARTITIONS:
+        check(re.search(r'^%s: %08x [0-9a-f]{8} "%s"$' % (dev, size, re.escape(label)), out, re.M),
+              "%s: /proc/mtd lacks %s %s:\n%s" % (name, dev, label, out))
+    want = hashlib.md5(KNOWN).hexdigest()
+    check("KSEG-MTD-USERFS mtd1" in out, "%s: User FS is not mtd1:\n%s" % (name, out))
+    check("KSEG-MTD-WRITTEN %s" % want in out, "%s: no write of known.txt:\n%s" % (name, out))
+    check("KSEG-MTD-MD5 %s" % want in out, "%s: read back after the write:\n%s" % (name, out))
+    data = read(img)
+    check(data[USER_FS:USER_FS + len(KNOWN)] == KNOWN,
+          "%s: the file lacks known.txt at 0x%x: %r" % (name, USER_FS, data[USER_FS:USER_FS + 32]))
+    rest = data[:USER_FS] + data[USER_FS + len(KNOWN):]
+    check(rest == b"\0" * len(rest), "%s: the write changed bytes outside known.txt" % name)
+    out = mtd_run(argv, log, "read")
+    check("KSEG-MTD-MD5 %s" % want in out, "%s: the second run read back:\n%s" % (name, out))
+    check(read(img) == data, "%s: kseg_mtd=read changed the file" % name)
+    print("%s: /proc/mtd as the device tree says, known.txt written and read back (%s)"
+          % (name, want))
+    return data
+
+
+def test_linux_mtd(opts, tmp, log):
+    images = opts.images or default_images()
+    for f in ("vmlinuz", "initrd.gz", "kseg_malta_flash.ko"):
+        if not os.path.exists(os.path.join(images, f)):
+            print("skip: no %s in %s (run scripts/get-images.sh)" % (f, images))
+            return SKIP
+    boot = ["-m", "256", "-kernel", os.path.join(images, "vmlinuz"),
+            "-initrd", os.path.join(images, "initrd.gz"), "-nographic", "-no-reboot"]
+    console = opts.log + ".console" if opts.log else None
+    img = os.path.join(tmp, "flash.img")
+    data = mtd_check("kseg", [opts.kseg, "-M", "malta", "-pflash", img] + boot, img, console)
+    if opts.qemu and os.access(opts.qemu, os.X_OK):
+        qimg = os.path.join(tmp, "qemu-flash.img")
+        qdata = mtd_check("qemu", [opts.qemu, "-M", "malta", "-cpu", "24Kc", "-monitor", "none",
+                                   "-drive", "if=pflash,format=raw,file=" + qimg] + boot,
+                          qimg, console + ".qemu" if console else None)
+        check(qdata == data, "QEMU's file differs from kseg's")
+    return 0
+
+
 # ---- SIGKILL -----------------------------------------------------------------------------------
 
 STRESS_FIRST_BLOCK, STRESS_BLOCKS = 32, 8
@@ -468,6 +547,7 @@ TESTS = {
     "refuse": test_refuse,
     "uboot-saveenv": test_uboot_saveenv,
     "sigkill": test_sigkill,
+    "linux-mtd": test_linux_mtd,
 }
 
 
@@ -477,6 +557,7 @@ def main():
     ap.add_argument("--bootrom")
     ap.add_argument("--stress")
     ap.add_argument("--images")
+    ap.add_argument("--qemu", help="linux-mtd: also on this QEMU (ignored if not executable)")
     ap.add_argument("--rounds", type=int, default=12)
     ap.add_argument("--seed", type=int)
     ap.add_argument("--max-sleep", type=float, default=1.5,
