@@ -33,7 +33,8 @@ import time
 
 sys.dont_write_bytecode = True    # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from emuconsole import SKIP, Console, ConsoleError, default_images  # noqa: E402
+from emuconsole import (SKIP, Console, ConsoleError, default_images,  # noqa: E402
+                        inputs_missing, run_sessions)
 
 PROMPT = "kseg# "
 KNOWN = "".join("kseg %05d\n" % i for i in range(4096)).encode()
@@ -272,29 +273,12 @@ def main():
     ap.add_argument("extra", nargs="*")
     args = ap.parse_args()
 
-    for f in ("vmlinuz", "initrd.gz"):
-        if not os.path.isfile(os.path.join(args.images, f)):
-            print("SKIP: no %s in %s (run scripts/get-images.sh)" % (f, args.images))
-            return SKIP
-    if not args.binary or not os.access(args.binary, os.X_OK):
-        print("SKIP: no emulator binary %r" % args.binary)
-        return SKIP
-    if args.compare_qemu is not None and not os.access(args.compare_qemu, os.X_OK):
-        print("SKIP: no QEMU binary %r to compare with" % args.compare_qemu)
+    reason = inputs_missing(args, ("vmlinuz", "initrd.gz"))
+    if reason:
+        print(reason)
         return SKIP
 
-    sessions = []
-    if args.compare_qemu:
-        sessions.append(Session(args, "qemu", args.compare_qemu))
-    sessions.append(Session(args, args.emulator, args.binary))
-    ok = True
-    for s in sessions:
-        print("%s: %s" % (s.kind, " ".join(s.argv())), flush=True)
-        if not s.run():
-            ok = False
-            print(s.con.tail(40))
-            if args.log:
-                print("the whole console: %s" % s.con.log_path)
+    sessions, ok = run_sessions(args, Session)
     if args.compare_qemu and len(sessions) == 2:
         if sessions[0].failures():
             print("compare: QEMU's own run failed; nothing to compare with")

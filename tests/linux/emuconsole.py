@@ -184,3 +184,34 @@ def default_images():
         d = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
                          "kseg-images")
     return d
+
+
+def inputs_missing(args, image_files):
+    """The reason to skip when an image, the emulator or the QEMU to compare with is missing
+    (printed), or None."""
+    for f in image_files:
+        if not os.path.isfile(os.path.join(args.images, f)):
+            return "SKIP: no %s in %s (run scripts/get-images.sh)" % (f, args.images)
+    if not args.binary or not os.access(args.binary, os.X_OK):
+        return "SKIP: no emulator binary %r" % args.binary
+    if args.compare_qemu is not None and not os.access(args.compare_qemu, os.X_OK):
+        return "SKIP: no QEMU binary %r to compare with" % args.compare_qemu
+    return None
+
+
+def run_sessions(args, session_class):
+    """Runs QEMU's session first when comparing, then the emulator's; returns the sessions
+    and whether every run passed its own checks (failures show the console's end)."""
+    sessions = []
+    if args.compare_qemu:
+        sessions.append(session_class(args, "qemu", args.compare_qemu))
+    sessions.append(session_class(args, args.emulator, args.binary))
+    ok = True
+    for s in sessions:
+        print("%s: %s" % (s.kind, " ".join(s.argv())), flush=True)
+        if not s.run():
+            ok = False
+            print(s.con.tail(40))
+            if args.log:
+                print("the whole console: %s" % s.con.log_path)
+    return sessions, ok
