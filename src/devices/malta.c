@@ -51,6 +51,9 @@
  *
  *   00.0     GT-64120 host bridge (its configuration space lives in the GT)
  *   0A.0-3   PIIX4: ISA bridge, IDE, USB, power management
+ *   12.0-15.0  NE2000 PCI cards (-nic / -device ne2k_pci), slot 18 first: INTA -> PIRQA
+ *            for the first, so ISA IRQ 10 once the PIIX4 routes it (Linux and QEMU's
+ *            boot code do)
  *
  *   INTx to PIRQ as QEMU's Malta (malta_pci_slot_pirq): slot 10 -> PIRQD, 11 -> PIRQB,
  *   12 -> PIRQC, 18-21 -> ((slot - 18) + pin) & 3; the PIIX4's PIRQRC registers (0x60-0x63)
@@ -94,6 +97,7 @@
 
 #define PCI_HOST_DEVFN  PCI_DEVFN(0, 0)
 #define PIIX4_SLOT      10
+#define NIC_FIRST_SLOT  18            /* QEMU puts -device ne2k_pci here on Malta */
 #define IDE_SECONDARY_CMD_PORT 0x170u
 #define IDE_PRIMARY_CMD_PORT   0x1F0u
 #define IDE_SECONDARY_CTL_PORT 0x376u
@@ -266,6 +270,10 @@ bool malta_init(malta_t *m, const malta_config_t *cfg, char **error)
     }
     const uint8_t *image = cfg->bios ? cfg->bios : kseg_bootrom_image;
     uint32_t image_size = cfg->bios ? cfg->bios_size : kseg_bootrom_size;
+    if (cfg->nic_count < 0 || cfg->nic_count > MALTA_MAX_NICS) {
+        *error = g_strdup_printf("at most %d network cards on this board", MALTA_MAX_NICS);
+        return false;
+    }
     if (image_size > MALTA_FLASH_SIZE) {
         *error = g_strdup_printf("-bios: image is %u bytes, larger than the %u-byte boot flash",
                                  image_size, MALTA_FLASH_SIZE);
@@ -351,6 +359,11 @@ bool malta_init(malta_t *m, const malta_config_t *cfg, char **error)
                &m->piix4, &piix4_ide_legacy_ops);
     ioport_map(&m->io, "piix4-rcr", PIIX4_RCR_PORT, PIIX4_RCR_PORTS, 1, &m->piix4,
                &piix4_rcr_ops);
+
+    for (int i = 0; i < cfg->nic_count; i++)
+        ne2k_pci_init(&m->nics[i], &m->pci, PCI_DEVFN(NIC_FIRST_SLOT + i, 0), cfg->nics[i].mac,
+                      cfg->nics[i].link);
+    m->nic_count = cfg->nic_count;
 
     bus_map_device(bus, "empty", 0, LOW_WINDOW_SIZE, bus, &empty_ops);
 

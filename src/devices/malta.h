@@ -14,6 +14,8 @@
 #include "devices/ioport.h"
 #include "devices/malta_fpga.h"
 #include "devices/mc146818.h"
+#include "devices/ne2k_pci.h"
+#include "devices/net_link.h"
 #include "devices/pci.h"
 #include "devices/piix4.h"
 #include "devices/superio.h"
@@ -33,6 +35,13 @@ typedef struct malta_flash_store {
 #define MALTA_SERIALS 3          /* QEMU's order: SuperIO 0x3F8, SuperIO 0x2F8, CBUS UART */
 #define MALTA_FLASH_SIZE 0x400000u
 #define MALTA_MAX_RAM (256u << 20)
+#define MALTA_MAX_NICS 4         /* NE2000 PCI cards in slots 18-21 (the board's PCI slots 1-4) */
+
+/* A network card: its MAC address and the link its backend (frontend/net.c) provides. */
+typedef struct malta_nic {
+    uint8_t mac[NET_MAC_LEN];
+    net_link_t *link;
+} malta_nic_t;
 
 typedef struct malta_config {
     uint32_t ram_size;
@@ -46,6 +55,8 @@ typedef struct malta_config {
      * the flash, so that -kernel still finds the boot ROM that loads it. */
     bool bootrom_window_from_bios;
     chardev_t *serial[MALTA_SERIALS];
+    malta_nic_t nics[MALTA_MAX_NICS];  /* NE2000 PCI cards, slot 18 first, as QEMU places them */
+    int nic_count;
     bool no_reboot;
 } malta_config_t;
 
@@ -72,6 +83,8 @@ typedef struct malta {
     i8042_t kbc;                 /* the SuperIO's keyboard controller: ISA IRQ 1 and 12 */
     pci_bus_t pci;               /* PCI bus 0 behind the GT */
     piix4_t piix4;               /* south bridge functions 0A.0-0A.3 */
+    ne2k_pci_t nics[MALTA_MAX_NICS];   /* NE2000 PCI cards in slots 18.. */
+    int nic_count;
     bool no_reboot;
     bool reset_requested;        /* software reset: reset the board between slices */
     bool power_off;              /* the board asked kseg to exit with exit_status */
