@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="meson ninja-build gcc pkg-config python3 libglib2.0-dev libcapstone-dev
-libcmocka-dev libunicorn-dev gcc-mipsel-linux-gnu binutils-mipsel-linux-gnu
+libcmocka-dev libunicorn-dev libslirp-dev gcc-mipsel-linux-gnu binutils-mipsel-linux-gnu
 qemu-system-mips gdb-multiarch make"
 
 install_missing() {

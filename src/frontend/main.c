@@ -4,7 +4,9 @@
  * instruction count at CPU_CLOCK_HZ; while the guest sits in WAIT, the loop skips virtual
  * time ahead to the next event but sleeps until the host clock catches up, so an idle guest
  * keeps time with the host and costs no CPU. Device timers (devices/vclock.h: the PIT, the
- * RTC) run between slices, and a slice never runs past the next one. */
+ * RTC) run between slices, and a slice never runs past the next one. Between slices one
+ * poll() waits on everything from outside: serial back ends, the gdb socket and the user
+ * network's sockets (frontend/net.h), whose deadlines also bound the wait. */
 #include <errno.h>
 #include <glib.h>
 #include <poll.h>
@@ -20,10 +22,14 @@
 #include "frontend/debugger.h"
 #include "frontend/flash_file.h"
 #include "frontend/log.h"
+#include "frontend/net.h"
 
 /* Instructions per slice between I/O polls: about a millisecond of guest time at the
  * speeds we run, short enough for interactive serial input to feel immediate. */
 #define SLICE_INSNS (1u << 18)
+
+/* Serial back ends in the poll set: more than the three ports (and a gdb console) need. */
+#define CHARDEV_POLL_MAX 16
 
 typedef struct options {
     char *machine;
@@ -46,6 +52,11 @@ typedef struct options {
     char *gdb;
     gboolean gdb_default;
     gboolean start_stopped;
+    char **nic;
+    char **netdev;
+    char **device;
+    char **object;
+    char **net;
 } options_t;
 
 static options_t opts;
@@ -70,6 +81,11 @@ static const GOptionEntry option_entries[] = {
     { "gdb", 0, 0, G_OPTION_ARG_STRING, &opts.gdb, "Wait for gdb on DEV: tcp::PORT, tcp:HOST:PORT (add ,console=on to forward serial output)", "DEV" },
     { "s", 0, 0, G_OPTION_ARG_NONE, &opts.gdb_default, "Shorthand for -gdb tcp::1234", NULL },
     { "S", 0, 0, G_OPTION_ARG_NONE, &opts.start_stopped, "Stop before the first instruction (wait for gdb's continue)", NULL },
+    { "nic", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.nic, "Network card with its backend: user[,model=ne2k_pci][,mac=MAC][,id=ID][,USER OPTIONS], or none (the default)", "SPEC" },
+    { "netdev", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.netdev, "Network backend for a -device: user,id=ID[,USER OPTIONS]", "SPEC" },
+    { "device", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.device, "Network card: ne2k_pci,netdev=ID[,mac=MAC] (help lists)", "SPEC" },
+    { "object", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.object, "Packet capture: filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]", "SPEC" },
+    { "net", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &opts.net, "Not supported: use -nic", "SPEC" },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &opts.stats, "Print instructions executed and MIPS at exit", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -158,21 +174,10 @@ static char *parse_drive(const char *spec, bool *read_only)
                                     "supported";
     char *file = NULL;
     bool is_pflash = false;
-    GString *item = g_string_new(NULL);
-    for (const char *p = spec;; p++) {
-        if (*p == ',' && p[1] == ',') {
-            g_string_append_c(item, ',');
-            p++;
-            continue;
-        }
-        if (*p && *p != ',') {
-            g_string_append_c(item, *p);
-            continue;
-        }
-        char *eq = strchr(item->str, '=');
-        const char *key = item->str, *value = eq ? eq + 1 : "";
-        if (eq)
-            *eq = '\0';
+    GArray *items = net_opts_split(spec, NULL);
+    for (guint i = 0; i < items->len; i++) {
+        const net_opt_t *o = &g_array_index(items, net_opt_t, i);
+        const char *key = o->key, *value = o->value ? o->value : "";
         if (!strcmp(key, "if") && !strcmp(value, "pflash"))
             is_pflash = true;
         else if (!strcmp(key, "format") && !strcmp(value, "raw"))
@@ -184,15 +189,45 @@ static char *parse_drive(const char *spec, bool *read_only)
         else if (!strcmp(key, "index") && !strcmp(value, "0"))
             ;
         else
-            fatal("-drive: '%s%s%s' in '%s': %s", key, eq ? "=" : "", value, spec, supported);
-        if (!*p)
-            break;
-        g_string_truncate(item, 0);
+            fatal("-drive: '%s%s%s' in '%s': %s", key, o->value ? "=" : "", value, spec,
+                  supported);
     }
-    g_string_free(item, TRUE);
+    g_array_free(items, TRUE);
     if (!is_pflash || !file)
         fatal("-drive: '%s': %s", spec, supported);
     return file;
+}
+
+/* The network options, checked as a whole before anything starts; a help request (model=help,
+ * -device help) exits with status 0. */
+static net_config_t *parse_network(void)
+{
+    if (opts.net)
+        fatal("-net %s: the legacy -net syntax is not supported: use -nic (e.g. -nic "
+              "user,model=ne2k_pci) or -netdev user,id=ID with -device ne2k_pci,netdev=ID",
+              opts.net[0]);
+    static const struct {
+        char ***specs;
+        net_opt_result_t (*add)(net_config_t *c, const char *spec, char **error);
+    } kinds[] = {   /* -nic cards take the first slots, -device cards the next (as QEMU) */
+        { &opts.nic, net_config_add_nic }, { &opts.netdev, net_config_add_netdev },
+        { &opts.device, net_config_add_device }, { &opts.object, net_config_add_object },
+    };
+    net_config_t *c = net_config_new();
+    char *error = NULL;
+    for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
+        for (char **spec = *kinds[k].specs; spec && *spec; spec++)
+            switch (kinds[k].add(c, *spec, &error)) {
+            case NET_OPT_HELP:
+                exit(0);
+            case NET_OPT_ERROR:
+                fatal("%s", error);
+            case NET_OPT_OK:
+                break;
+            }
+    if (!net_config_finish(c, MALTA_MAX_NICS, &error))
+        fatal("%s", error);
+    return c;
 }
 
 static uint8_t *load_image(const char *what, const char *path, uint32_t max, uint32_t *size)
@@ -228,21 +263,35 @@ static uint64_t icount_to_ns(uint64_t icount)
 static volatile sig_atomic_t signalled;
 static void on_signal(int sig) { signalled = sig; }
 
-/* Waits up to timeout_ms (0: just look) for serial input or the debugger, and serves them. */
-static void poll_io(debugger_t *dbg, int timeout_ms)
+/* What the main loop waits on between slices. */
+typedef struct io {
+    debugger_t *dbg;             /* NULL without -gdb/-s/-S */
+    net_t *net;                  /* NULL without a network option */
+    GArray *pollfds;             /* struct pollfd, rebuilt for every poll() */
+} io_t;
+
+/* Waits up to timeout_ms (0: just look) for serial input, the debugger or the network (or
+ * less, when the network has a timer due sooner), and serves them. */
+static void poll_io(io_t *io, int timeout_ms)
 {
-    struct pollfd fds[17];
-    int n = chardev_poll_fds(fds, 16);
+    GArray *fds = io->pollfds;
+    g_array_set_size(fds, CHARDEV_POLL_MAX);
+    g_array_set_size(fds, (guint)chardev_poll_fds((struct pollfd *)fds->data, CHARDEV_POLL_MAX));
     int dbg_index = -1;
-    if (dbg && debugger_fd(dbg) >= 0) {
-        dbg_index = n;
-        fds[n++] = (struct pollfd){ .fd = debugger_fd(dbg), .events = POLLIN };
+    if (io->dbg && debugger_fd(io->dbg) >= 0) {
+        struct pollfd p = { .fd = debugger_fd(io->dbg), .events = POLLIN };
+        dbg_index = (int)fds->len;
+        g_array_append_val(fds, p);
     }
-    if (n || timeout_ms > 0)
-        (void)poll(fds, (nfds_t)n, timeout_ms);
+    net_poll_fill(io->net, fds, &timeout_ms);
+    int rc = 0;
+    if (fds->len || timeout_ms > 0)
+        rc = poll((struct pollfd *)fds->data, fds->len, timeout_ms);
     chardev_service();
-    if (dbg_index >= 0 && (fds[dbg_index].revents & (POLLIN | POLLHUP | POLLERR)))
-        debugger_service(dbg);
+    if (dbg_index >= 0 &&
+        (g_array_index(fds, struct pollfd, dbg_index).revents & (POLLIN | POLLHUP | POLLERR)))
+        debugger_service(io->dbg);
+    net_poll_done(io->net, fds, rc < 0);
 }
 
 /* Guest time against host time. The reference moves whenever the guest stops for gdb, so
@@ -267,18 +316,18 @@ static uint64_t next_event(const malta_t *m)
 
 /* The guest waits in WAIT: skip virtual time ahead to its next event, but not ahead of the
  * host clock, sleeping (while serving I/O) until the host catches up. */
-static void idle_until_next_event(malta_t *m, const pacing_t *pace, debugger_t *dbg)
+static void idle_until_next_event(malta_t *m, const pacing_t *pace, io_t *io)
 {
     cpu_t *cpu = &m->cpu;
     uint64_t next = next_event(m);
     if (next == UINT64_MAX) {
-        poll_io(dbg, 100);
+        poll_io(io, 100);
         return;
     }
     uint64_t due = icount_to_ns(next - pace->icount);
     uint64_t now = host_ns() - pace->host_ns;
     int ms = due > now ? (int)((due - now + 999999) / 1000000) : 0;
-    poll_io(dbg, ms > 100 ? 100 : ms);
+    poll_io(io, ms > 100 ? 100 : ms);
     uint64_t after = host_ns() - pace->host_ns;
     uint64_t reached = after >= due ? next
                      : pace->icount + after * (CPU_CLOCK_HZ / 64) / (1000000000ull / 64);
@@ -291,8 +340,9 @@ static bool pflash_store(void *opaque, uint32_t offset, const uint8_t *data, uin
     return flash_file_store(opaque, offset, data, len);
 }
 
-static int run_machine(malta_t *m, debugger_t *dbg, const boot_images_t *images)
+static int run_machine(malta_t *m, io_t *io, const boot_images_t *images)
 {
+    debugger_t *dbg = io->dbg;
     cpu_t *cpu = &m->cpu;
     pacing_t pace;
     pacing_reset(&pace, cpu);
@@ -308,7 +358,7 @@ static int run_machine(malta_t *m, debugger_t *dbg, const boot_images_t *images)
         }
         if (dbg && debugger_stopped(dbg)) {
             was_stopped = true;
-            poll_io(dbg, 100);
+            poll_io(io, 100);
             continue;
         }
         if (was_stopped) {
@@ -328,9 +378,9 @@ static int run_machine(malta_t *m, debugger_t *dbg, const boot_images_t *images)
         if (m->power_off || m->reset_requested)
             continue;
         if (cpu->waiting && !(dbg && debugger_stopped(dbg)))
-            idle_until_next_event(m, &pace, dbg);
+            idle_until_next_event(m, &pace, io);
         else
-            poll_io(dbg, 0);
+            poll_io(io, 0);
     }
     if (signalled)
         return 128 + signalled;
@@ -376,6 +426,7 @@ int main(int argc, char **argv)
         fatal("-dfilter: bad range list '%s' (e.g. 0xbfc00000..0xbfc00fff,0x80100000+0x1000)",
               opts.debug_filter);
 
+    net_config_t *net_config = parse_network();
     malta_config_t cfg = { .ram_size = opts.memory ? parse_memory(opts.memory) : MALTA_MAX_RAM,
                            .no_reboot = opts.no_reboot };
 
@@ -430,8 +481,20 @@ int main(int argc, char **argv)
             fatal("-serial: %s", error);
     }
 
-    static malta_t machine;
+    /* The network: slirp's sockets (a -hostfwd port in use ends kseg here), the capture
+     * files, and the links the board plugs its cards into. */
     char *error = NULL;
+    io_t io = { .pollfds = g_array_new(FALSE, TRUE, sizeof(struct pollfd)) };
+    io.net = net_start(net_config, &error);
+    if (!io.net)
+        fatal("%s", error);
+    cfg.nic_count = net_nic_count(io.net);
+    for (int i = 0; i < cfg.nic_count; i++) {
+        memcpy(cfg.nics[i].mac, net_nic_mac(io.net, i), NET_MAC_LEN);
+        cfg.nics[i].link = net_nic_link(io.net, i);
+    }
+
+    static malta_t machine;
     if (!malta_init(&machine, &cfg, &error))
         fatal("%s", error);
     machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
@@ -451,18 +514,17 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     signal(SIGPIPE, SIG_IGN);
 
-    debugger_t *dbg = NULL;
     if (opts.gdb || opts.gdb_default || opts.start_stopped) {
-        dbg = debugger_new(&machine, opts.gdb ? opts.gdb : "tcp::1234", opts.start_stopped,
+        io.dbg = debugger_new(&machine, opts.gdb ? opts.gdb : "tcp::1234", opts.start_stopped,
                            cfg.serial, MALTA_SERIALS, &error);
-        if (!dbg)
+        if (!io.dbg)
             fatal("%s", error);
     }
 
     uint64_t t0 = host_ns();
-    int status = run_machine(&machine, dbg, &images);
-    if (dbg)
-        debugger_report_exit(dbg, status);
+    int status = run_machine(&machine, &io, &images);
+    if (io.dbg)
+        debugger_report_exit(io.dbg, status);
     double secs = (double)(host_ns() - t0) / 1e9;
     if (opts.stats) {
         uint64_t n = machine.cpu.icount;
@@ -471,8 +533,11 @@ int main(int argc, char **argv)
     }
     if (log_file)
         fclose(log_file);
-    debugger_free(dbg);
+    debugger_free(io.dbg);
     malta_destroy(&machine);
+    net_stop(io.net);               /* after the board: the cards hold its links */
+    net_config_free(net_config);
+    g_array_free(io.pollfds, TRUE);
     flash_file_close(pflash_file);
     g_free(pflash_path);
     g_free(kernel);
@@ -494,5 +559,9 @@ int main(int argc, char **argv)
     g_free(opts.debug_file);
     g_free(opts.debug_filter);
     g_free(opts.gdb);
+    g_strfreev(opts.nic);
+    g_strfreev(opts.netdev);
+    g_strfreev(opts.device);
+    g_strfreev(opts.object);
     return status;
 }

@@ -65,9 +65,48 @@ expect_error bad-gdb-port "bad port" -gdb tcp::notaport
 expect_error bad-gdb-option "unknown option" -gdb tcp::45678,frob=1
 expect_error unwritable-log "cannot open" -D /nonexistent/dir/log -bios "$hello"
 
+# Networking: every bad option is one line and status 1.
+expect_error bad-nic-model "unsupported NIC model 'e1000'" -nic user,model=e1000
+expect_error bad-nic-backend "unsupported network backend" -nic tap
+expect_error bad-mac "bad MAC address" -nic user,mac=52:54:00:zz:34:56
+expect_error multicast-mac "multicast" -nic user,mac=01:00:5e:00:00:01
+expect_error bad-hostfwd "invalid host forwarding rule" -nic user,hostfwd=tcp::2222:22
+expect_error bad-hostfwd-port "bad guest port" -nic user,hostfwd=tcp::2222-:70000
+expect_error unknown-net-key "invalid parameter 'frob'" -nic user,frob=1
+expect_error bad-net "prefix length" -nic user,net=10.0.2.0/40
+expect_error duplicate-netdev-id "duplicate id 'n0'" -netdev user,id=n0 -netdev user,id=n0
+expect_error device-without-netdev "needs netdev=" -device ne2k_pci
+expect_error device-unknown-netdev "no -netdev with id 'n9'" -device ne2k_pci,netdev=n9
+expect_error bad-device "unsupported device 'e1000'" -device e1000,netdev=n0
+expect_error legacy-net "use -nic" -net nic
+expect_error too-many-nics "at most 4 network cards" -nic user -nic user -nic user -nic user \
+    -nic user
+expect_error dump-unwritable "cannot open" -nic user,id=u0 \
+    -object filter-dump,id=f0,netdev=u0,file=/nonexistent/dir/x.pcap
+expect_error dump-no-netdev "no netdev with id 'u9'" \
+    -object filter-dump,id=f0,netdev=u9,file="$tmp/x.pcap"
+# A host port something else listens on: slirp cannot bind it.
+python3 -c 'import socket, time
+s = socket.socket(); s.bind(("0.0.0.0", 0)); s.listen()
+print(s.getsockname()[1], flush=True); time.sleep(60)' >"$tmp/port" &
+holder=$!
+for _ in 1 2 3 4 5 6 7 8 9 10; do [ -s "$tmp/port" ] && break; sleep 0.2; done
+expect_error hostfwd-port-in-use "hostfwd=tcp::$(cat "$tmp/port")-:22: could not set up" \
+    -nic user,hostfwd=tcp::"$(cat "$tmp/port")"-:22
+kill "$holder"
+
 expect_ok version "kseg version" -version
 expect_ok help "bios" -help
 expect_ok machine-help "malta" -M help
+expect_ok nic-model-help "ne2k_pci" -nic user,model=help
+expect_ok device-help "ne2k_pci" -device help
+expect_ok netdev-no-peer "netdev n0 has no peer" -netdev user,id=n0 -bios "$hello" -no-reboot \
+    -serial null -serial null -serial null
+expect_ok hello-with-nic "Hello from kseg" -bios "$hello" -no-reboot -serial null -serial null \
+    -serial stdio -nic user,model=ne2k_pci,id=u0,hostfwd=tcp:127.0.0.1:0-:22 \
+    -object filter-dump,id=f0,netdev=u0,file="$tmp/dump.pcap"
+if [ "$(od -An -tx1 -N4 "$tmp/dump.pcap" | tr -d ' ')" = "d4c3b2a1" ]; then
+    passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL filter-dump: no pcap header"; fi
 expect_ok hello-run "Hello from kseg" -M malta -m 256 -bios "$hello" -nographic -no-reboot \
     -serial null -serial null -serial stdio
 expect_ok hello-file-serial "" -bios "$hello" -no-reboot -serial null -serial null \
