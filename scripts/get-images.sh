@@ -16,8 +16,8 @@
 #   - extracts them with dpkg-deb -x and keeps what the tests use (table below);
 #   - builds initrd.gz: a gzip'd newc cpio written by a small Python program (no cpio, no
 #     root: /dev/console is an archive entry, not a mknod), holding the static busybox, /init,
-#     a known file for checksums, the ne2k-pci network modules and the MTD ones for the boot
-#     flash;
+#     a known file for checksums, the ne2k-pci network modules with udhcpc's script and the
+#     scripts of the network tests, and the MTD modules for the boot flash;
 #   - builds kseg_malta_flash.ko against the kernel's headers (linux-headers-VERSION, its
 #     -common package and linux-kbuild-6.1 for this machine, fetched with the rest): the
 #     boot flash as a platform device, which Debian's kernel does not create by itself.
@@ -62,6 +62,11 @@
 # flash) through /dev/mtdblockN; with kseg_mtd=write or read it prints the MD5 of the
 # partition's first 45056 bytes (known.txt's size) read through /dev/mtdN:
 #     -pflash F -append "console=ttyS0 kseg_run=mtd kseg_mtd=write"
+# Networking (ne2k_pci with user networking, -nic user,model=ne2k_pci): `modprobe ne2k-pci;
+# ip link set eth0 up; udhcpc -i eth0` configures eth0 (10.0.2.15), the default route and
+# /etc/resolv.conf through /etc/udhcpc/default.script; kseg_run=net does those three and
+# prints "KSEG-NET-UP <address>"; kseg_run=netbench is bench/net-throughput.sh's guest side
+# (nc to and wget from 10.0.2.2, parameters kseg_port, kseg_hport, kseg_mb, kseg_n).
 #
 # Boot them (QEMU is the reference):
 #   qemu-system-mipsel -M malta -cpu 24Kc -m 256 -kernel CACHE/vmlinuz -initrd CACHE/initrd.gz \
@@ -186,6 +191,8 @@ README = '''kseg test initramfs (scripts/get-images.sh).
 Kernel command line: kseg_cmd="CMDS" runs CMDS, kseg_run=NAME runs /etc/kseg/NAME.sh,
 then powers off (kseg_then=shell: opens the shell instead).  poweroff, reboot, halt work.
 /etc/kseg/known.txt: 4096 lines "kseg %05d" for checksum tests.
+Network (ne2k_pci, user networking): kseg_run=net, or modprobe ne2k-pci; ip link set eth0
+up; udhcpc -i eth0 (/etc/udhcpc/default.script sets the address, route, resolv.conf).
 '''
 
 # The scripted session the system tests can also run non-interactively (kseg_run=selftest).
@@ -226,6 +233,70 @@ esac
 echo "KSEG-MTD-MD5 $(head -c 45056 /dev/mtd$n | md5sum | cut -d' ' -f1)"
 '''
 
+# Networking on the ne2k_pci card with the emulators' user-mode network (slirp: the guest
+# is 10.0.2.15, the host 10.0.2.2, DNS 10.0.2.3).  udhcpc runs /etc/udhcpc/default.script
+# (this busybox's compiled-in path) on every lease event; it configures the interface, the
+# default route and /etc/resolv.conf.
+UDHCPC = r'''#!/bin/sh
+# udhcpc's event script (kseg test initramfs): $1 is the event, the lease is in the
+# environment (ip, mask as a prefix length, broadcast, router, dns, domain).
+case $1 in
+deconfig)
+    ip -4 addr flush dev "$interface"
+    ip link set "$interface" up
+    ;;
+bound|renew)
+    if [ "$1" = bound ] || ! ip -4 addr show dev "$interface" | grep -q "inet $ip/"; then
+        ip -4 addr flush dev "$interface"
+        ip addr add "$ip/${mask:-24}" ${broadcast:+broadcast "$broadcast"} dev "$interface"
+    fi
+    while ip route del default dev "$interface" 2>/dev/null; do :; done
+    for r in $router; do
+        ip route add default via "$r" dev "$interface"
+        break
+    done
+    : >/etc/resolv.conf
+    [ -z "$domain" ] || echo "search $domain" >>/etc/resolv.conf
+    for s in $dns; do echo "nameserver $s" >>/etc/resolv.conf; done
+    echo "udhcpc: $interface $ip/${mask:-24} router ${router:-none} dns ${dns:-none}"
+    ;;
+leasefail|nak)
+    echo "udhcpc: $1 on $interface"
+    ;;
+esac
+exit 0
+'''
+
+# kseg_run=net: the network up (also sourced by netbench.sh); prints KSEG-NET-UP <address>.
+NET = r'''modprobe ne2k-pci || { echo "KSEG-NET-FAIL modprobe ne2k-pci"; exit 1; }
+ip link set eth0 up || { echo "KSEG-NET-FAIL ip link set eth0 up"; exit 1; }
+udhcpc -i eth0 -n -q -t 5 -T 2 || { echo "KSEG-NET-FAIL udhcpc"; exit 1; }
+echo "KSEG-NET-UP $(ip -4 addr show dev eth0 | sed -n 's/^ *inet \([0-9.]*\).*/\1/p')"
+'''
+
+# kseg_run=netbench (bench/net-throughput.sh): kseg_n rounds (default 1) of kseg_mb MiB
+# (default 16) from /dev/zero sent to 10.0.2.2:kseg_port with nc, then, when kseg_hport is
+# set, http://10.0.2.2:kseg_hport/ROUND fetched with wget into /dev/null and "h2g-done" sent
+# to kseg_port; every step prints a KSEG-NETBENCH line.
+NETBENCH = r'''. /etc/kseg/net.sh || exit 1
+[ -n "$kseg_port" ] || { echo "KSEG-NETBENCH-FAIL no kseg_port"; exit 1; }
+mb=${kseg_mb:-16}
+i=0
+while [ $i -lt ${kseg_n:-1} ]; do
+    i=$((i + 1))
+    echo "KSEG-NETBENCH g2h $i"
+    dd if=/dev/zero bs=64k count=$((mb * 16)) 2>/dev/null | nc 10.0.2.2 $kseg_port ||
+        { echo "KSEG-NETBENCH-FAIL nc"; exit 1; }
+    if [ -n "$kseg_hport" ]; then
+        echo "KSEG-NETBENCH h2g $i"
+        wget -q -O /dev/null http://10.0.2.2:$kseg_hport/$i ||
+            { echo "KSEG-NETBENCH-FAIL wget"; exit 1; }
+        echo h2g-done | nc 10.0.2.2 $kseg_port || { echo "KSEG-NETBENCH-FAIL nc"; exit 1; }
+    fi
+done
+echo "KSEG-NETBENCH-DONE $i"
+'''
+
 # Modules for networking on the ne2k_pci card and for the boot flash (MTD: CFI probe and
 # Intel command set, physmap), with everything they depend on.
 MODULES = ["ne2k-pci", "cfi_probe", "cfi_cmdset_0001", "physmap"]
@@ -241,7 +312,7 @@ def chardev(name, major, minor, mode=0o600):
     entries.append((name, 0o020000 | mode, None, (major, minor)))
 
 for name in ["bin", "sbin", "usr", "usr/bin", "usr/sbin", "dev", "proc", "sys", "tmp", "etc",
-             "etc/kseg", "root", "lib", "lib/modules", "mnt", "run", "var"]:
+             "etc/kseg", "etc/udhcpc", "root", "lib", "lib/modules", "mnt", "run", "var"]:
     d(name)
 chardev("dev/console", 5, 1)
 chardev("dev/null", 1, 3, 0o666)
@@ -258,6 +329,9 @@ f("etc/kseg/README", README)
 f("etc/kseg/known.txt", KNOWN)
 f("etc/kseg/selftest.sh", SELFTEST)
 f("etc/kseg/mtd.sh", MTD)
+f("etc/udhcpc/default.script", UDHCPC, 0o100755)
+f("etc/kseg/net.sh", NET)
+f("etc/kseg/netbench.sh", NETBENCH)
 
 deps = {}
 for line in open(os.path.join(moddir, "modules.dep")):
