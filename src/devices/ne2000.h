@@ -7,7 +7,9 @@
  * The transmitter is instant: a transmit command sends the frame and reports it sent
  * before the write returns. The receiver takes frames when the backend offers them; it says
  * no (can_receive) while stopped, in internal loopback, or without room in the receive ring
- * for a maximum frame, and tells the backend (net_link_receive_ready) when that changes.
+ * for a maximum frame while the guest still has a receive interrupt to serve, and tells the
+ * backend (net_link_receive_ready) when that changes. (A full ring whose interrupt the guest
+ * has acknowledged takes the next frame and overflows, as on a wire: see ne2000.c.)
  *
  * Every register holds whatever the guest wrote, nonsense included; all card-memory
  * accesses go through bounds-checked helpers, so no register value can make the core
