@@ -6,23 +6,35 @@ usage: net.py --emulator kseg|qemu [--images DIR] [--log FILE] [--pcap FILE]
 
 The images come from scripts/get-images.sh (DIR defaults to $KSEG_IMAGES, else
 ~/.cache/kseg-images).  The host side first starts, on 127.0.0.1 and free ports, an HTTP
-server with a generated file (1 MiB of deterministic pseudo-random bytes, /file) and a TCP
-sink that keeps what one connection sends.  The emulator then runs on a pseudo-terminal as
+server with a generated file (1 MiB of deterministic pseudo-random bytes, /file; /ping?...
+answers "kseg-pong") and a TCP sink that keeps what one connection sends.  The emulator then
+runs on a pseudo-terminal as
     kseg -M malta -m 256 -kernel vmlinuz -initrd initrd.gz -append console=ttyS0 -nographic \\
-         -nic user,model=ne2k_pci,hostfwd=tcp:127.0.0.1:HOSTPORT-:80
-    qemu-system-mipsel -M malta -cpu 24Kc -m 256 (the same)
+         -nic user,model=ne2k_pci,hostfwd=tcp:127.0.0.1:HOSTPORT-:80 \\
+         -netdev "user,id=n1,net=10.0.3.0/24,restrict=on,guestfwd=tcp:10.0.3.100:1234-cmd:CMD" \\
+         -device ne2k_pci,netdev=n1,mac=52:54:00:12:34:57
+    qemu-system-mipsel -M malta -cpu 24Kc -vga none -m 256 (the same; -vga none: kseg has no
+        display, QEMU's Cirrus VGA would take slot 19 and put the second card in 20, IRQ 11)
+with CMD `echo kseg-guestfwd-OK`,
 and the session types into the initramfs's shell: `modprobe ne2k-pci` (the card at PCI
 0000:00:12.0, RTL-8029 10ec:8029), `ip link set eth0 up`, `udhcpc -i eth0` (the lease is
 10.0.2.15 and `ip addr` shows it, the default route is 10.0.2.2), `wget` of the host's file
 from 10.0.2.2 (its md5sum in the guest is the host's), the same bytes sent back with `nc`
 to the sink (the host compares), busybox `httpd -p 80 -h /etc/kseg` in the guest and
 /known.txt fetched from the host through the forwarded port (the guest's known.txt, 4096
-lines "kseg %05d"), eth0's interrupt (IRQ 10) counting in /proc/interrupts, no kernel
-warning or oops, then `poweroff`, which must end the emulator with status 0.
+lines "kseg %05d").  Then the second card: eth1 at PCI 0000:00:13.0 with its MAC, `udhcpc -i
+eth1` with a script of the session's that only sets the address (the lease is 10.0.3.15, with
+no router: restrict=on; eth0 keeps the default route), `nc 10.0.3.100 1234` prints the
+guestfwd command's output, and a wget of the host's /ping through eth1 (10.0.3.2) is refused
+without reaching the host while the same through eth0 (10.0.2.2) works.  Then eth0's
+interrupt (IRQ 10) counting in /proc/interrupts and eth1 on the same IRQ, no kernel warning
+or oops, then `poweroff`, which must end the emulator with status 0.
 
 --pcap FILE also passes `-nic user,id=n0,... -object filter-dump,id=f0,netdev=n0,file=FILE`
 and checks the capture: a pcap header (Ethernet) and records that parse to the end of the
-file, with IPv4 frames from and to 10.0.2.15.
+file, with IPv4 frames from and to 10.0.2.15; and n1's traffic into FILE with -n1 before the
+extension (-object filter-dump,id=f1,netdev=n1,...): IPv4 frames both ways between 10.0.3.15
+and 10.0.3.2, none with 10.0.2.15.
 
 Exit status: 0 passed, 1 failed (with the end of the console), 77 skipped (no images, or
 no emulator binary).
@@ -50,6 +62,18 @@ GUEST = "10.0.2.15"       # slirp's first DHCP address
 HOST = "10.0.2.2"         # slirp's gateway: the host's 127.0.0.1
 NIC_PCI = "0000:00:12.0"  # where QEMU's Malta puts the first -nic (PCI slot 18)
 NIC_IRQ = 10
+# The second card: its own restricted slirp with a guestfwd to a host command.
+GUEST1 = "10.0.3.15"
+HOST1 = "10.0.3.2"
+NIC1_PCI = "0000:00:13.0"  # the next slot (19), where the -device card goes (INTA: IRQ 10 too)
+NIC1_MAC = "52:54:00:12:34:57"
+FWD1 = "10.0.3.100:1234"
+FWD1_OUT = "kseg-guestfwd-OK"
+NETDEV1 = ("user,id=n1,net=10.0.3.0/24,restrict=on,guestfwd=tcp:%s-cmd:echo %s" % (FWD1, FWD1_OUT))
+# udhcpc's event script for eth1: only the address (the default route and resolv.conf stay
+# eth0's), written to /tmp by the session.
+UDHCPC1 = ('#!/bin/sh\\n[ "$1" = bound ] || exit 0\\nip addr add $ip/${mask:-24} dev $interface\\n'
+           'echo eth1-lease $ip/${mask:-24} router ${router:-none}\\n')
 
 
 def payload(size=1 << 20):
@@ -64,7 +88,8 @@ def free_port():
 
 
 class FileServer(http.server.ThreadingHTTPServer):
-    """GET /file: the payload; anything else 404.  Remembers the requests."""
+    """GET /file: the payload; /ping?...: "kseg-pong"; anything else 404.  Remembers the
+    requests."""
     daemon_threads = True
 
     def __init__(self, data):
@@ -74,6 +99,12 @@ class FileServer(http.server.ThreadingHTTPServer):
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(h):
                 self.requests.append(h.path)
+                if h.path.startswith("/ping?"):
+                    h.send_response(200)
+                    h.send_header("Content-Length", "10")
+                    h.end_headers()
+                    h.wfile.write(b"kseg-pong\n")
+                    return
                 if h.path != "/file":
                     h.send_error(404)
                     return
@@ -160,10 +191,17 @@ def ipv4(frame):
     return None
 
 
-def eth0_interrupts(text):
-    """(IRQ, count) of the eth0 row of /proc/interrupts, or None."""
-    m = re.search(r"^\s*(\d+):\s+(\d+)\s.*\beth0$", text, re.M)
+def nic_interrupts(text, dev):
+    """(IRQ, count) of dev's row of /proc/interrupts, or None.  (A shared IRQ has one row
+    naming every handler: "10:  123  XT-PIC  10  eth0, eth1".)"""
+    m = re.search(r"^\s*(\d+):\s+(\d+)\s.*\b%s(,|$)" % dev, text, re.M)
     return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def pcap1_path(pcap):
+    """Where --pcap FILE puts the second card's capture: FILE with -n1 before the extension."""
+    root, ext = os.path.splitext(pcap)
+    return root + "-n1" + ext
 
 
 class Session:
@@ -185,7 +223,9 @@ class Session:
         images = self.args.images
         argv = [self.binary, "-M", "malta"]
         if self.kind == "qemu":
-            argv += ["-cpu", "24Kc"]
+            # kseg has no display: without -vga none QEMU's Malta puts a Cirrus VGA (1013:00b8)
+            # in slot 19, even with -nographic, and the -device card in 20 (IRQ 11)
+            argv += ["-cpu", "24Kc", "-vga", "none"]
         argv += ["-m", "256", "-kernel", os.path.join(images, "vmlinuz"),
                  "-initrd", os.path.join(images, "initrd.gz"),
                  "-append", "console=ttyS0", "-nographic"]
@@ -195,7 +235,45 @@ class Session:
                      "-object", "filter-dump,id=f0,netdev=n0,file=" + self.args.pcap]
         else:
             argv += ["-nic", nic]
+        argv += ["-netdev", NETDEV1, "-device", "ne2k_pci,netdev=n1,mac=" + NIC1_MAC]
+        if self.args.pcap:
+            argv += ["-object", "filter-dump,id=f1,netdev=n1,file=" + pcap1_path(self.args.pcap)]
         return argv + self.args.extra
+
+    def second_card(self, sh, web):
+        """eth1 on n1 (restrict=on, a guestfwd): its lease without touching eth0's route,
+        the guestfwd command's output, and the host unreachable through it."""
+        cto = self.args.command_timeout
+        st, out = sh.run("readlink /sys/class/net/eth1/device; cat /sys/class/net/eth1/address")
+        lines = out.split()
+        self.check(st == 0 and lines[:1] and lines[0].endswith("/" + NIC1_PCI) and lines[1:2] == [NIC1_MAC],
+                   "eth1 is the -device card at PCI %s, MAC %s" % (NIC1_PCI, NIC1_MAC), out)
+        st, out = sh.run("printf '%s' >/tmp/u1 && chmod +x /tmp/u1 && ip link set eth1 up && "
+                         "udhcpc -i eth1 -n -q -t 5 -T 2 -s /tmp/u1" % UDHCPC1, timeout=cto * 2)
+        self.check(st == 0 and re.search(r"lease of %s obtained from %s" % (re.escape(GUEST1), re.escape(HOST1)), out)
+                   and re.search(r"^eth1-lease %s/24 router none$" % re.escape(GUEST1), out, re.M),
+                   "udhcpc on eth1 (restrict=on): lease of %s from %s, no router" % (GUEST1, HOST1), out[-300:])
+        st, out = sh.run("ip addr show dev eth1; ip route")
+        self.check(re.search(r"^\s*inet %s/24 " % re.escape(GUEST1), out, re.M)
+                   and re.search(r"^default via %s dev eth0" % re.escape(HOST), out, re.M)
+                   and not re.search(r"^default .*eth1", out, re.M),
+                   "ip addr: eth1 has %s/24, the default route stays eth0's" % GUEST1, out)
+
+        st, out = sh.run("timeout 10 nc %s %s </dev/null" % tuple(FWD1.split(":")), timeout=cto)
+        self.check(st == 0 and out.strip() == FWD1_OUT,
+                   "guestfwd: nc %s prints the host command's '%s'" % (FWD1, FWD1_OUT),
+                   "status %d: %r" % (st, out[-200:]))
+
+        # the same request through each card: restrict=on must keep eth1's from the host
+        st, out = sh.run("timeout 10 wget -O - http://%s:%d/ping?eth1; echo rc=$?; "
+                         "timeout 10 wget -q -O - http://%s:%d/ping?eth0; echo rc=$?"
+                         % (HOST1, web.port, HOST, web.port), timeout=cto)
+        rcs = re.findall(r"^rc=(\d+)$", out, re.M)
+        self.check(len(rcs) == 2 and rcs[0] != "0" and "Connection refused" in out
+                   and "/ping?eth1" not in web.requests,
+                   "restrict=on: wget from %s through eth1 is refused, the host sees no request" % HOST1, out)
+        self.check(rcs[1:] == ["0"] and "kseg-pong" in out and "/ping?eth0" in web.requests,
+                   "the same wget from %s through eth0 works" % HOST, out)
 
     def run(self):
         args = self.args
@@ -204,8 +282,10 @@ class Session:
         web = FileServer(data)
         threading.Thread(target=web.serve_forever, daemon=True).start()
         sink = Sink(args.command_timeout * 4)
-        if args.pcap and os.path.exists(args.pcap):
-            os.unlink(args.pcap)
+        if args.pcap:
+            for f in (args.pcap, pcap1_path(args.pcap)):
+                if os.path.exists(f):
+                    os.unlink(f)
         print("%s: %s" % (self.kind, " ".join(self.argv())), flush=True)
         self.con = con = Console(self.argv(), log=args.log)
         cto = args.command_timeout
@@ -272,10 +352,15 @@ class Session:
                        "host fetches known.txt from the guest's httpd through hostfwd (127.0.0.1:%d)" % self.hostport,
                        err if body is None else "%d bytes, md5 %s" % (len(body), hashlib.md5(body).hexdigest()))
 
+            self.second_card(sh, web)
+
             st, ints1 = sh.run("cat /proc/interrupts")
-            a, b = eth0_interrupts(ints0), eth0_interrupts(ints1)
+            a, b = nic_interrupts(ints0, "eth0"), nic_interrupts(ints1, "eth0")
             self.check(b and b[0] == NIC_IRQ and b[1] > (a[1] if a else 0),
                        "eth0 interrupts on IRQ %d counting" % NIC_IRQ, "%s -> %s" % (a, b))
+            b1 = nic_interrupts(ints1, "eth1")
+            self.check(b1 and b1[0] == NIC_IRQ, "eth1 interrupts on IRQ %d too (shared with eth0)" % NIC_IRQ,
+                       "%s: %s" % (b1, " | ".join(l for l in ints1.splitlines() if "eth" in l)))
 
             st, out = sh.run("grep eth0: /proc/net/dev")
             f = out.split()
@@ -305,6 +390,13 @@ class Session:
             self.check(any(p and p[0] == GUEST for p in ips), "filter-dump: IPv4 frames from %s" % GUEST,
                        "%d frames, %d IPv4" % (len(frames), sum(1 for p in ips if p)))
             self.check(any(p and p[1] == GUEST for p in ips), "filter-dump: IPv4 frames to %s" % GUEST)
+            problem, frames = read_pcap(pcap1_path(args.pcap))
+            self.check(problem is None, "filter-dump on n1: a valid pcap file (%d frames)" % len(frames), problem or "")
+            ips = [ipv4(f) for f in frames]
+            self.check(any(p == (GUEST1, HOST1) for p in ips) and any(p == (HOST1, GUEST1) for p in ips)
+                       and not any(p and GUEST in p for p in ips),
+                       "filter-dump on n1: IPv4 frames between %s and %s, none of eth0's" % (GUEST1, HOST1),
+                       "%d frames: %s" % (len(frames), sorted(set(p for p in ips if p))))
         return all(ok for ok, _, _ in self.results)
 
 
