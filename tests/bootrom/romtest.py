@@ -554,6 +554,26 @@ TESTS = {"prompt": test_prompt, "exception": test_exception, "handoff": test_han
          "badelf": test_badelf}
 
 
+def run_one(opts, emu, test):
+    """Runs test(emu, log, tmpdir) with its conversation logged (to opts.log, or shown on
+    failure), says PASS, FAIL or SKIP, and returns the exit status. Also tests/hv/hvtest.py's."""
+    with tempfile.TemporaryDirectory() as tmpdir:
+        log = open(opts.log, "w") if opts.log else open(os.path.join(tmpdir, "log"), "w+")
+        try:
+            test(emu, log, tmpdir)
+        except Skip as e:
+            print("SKIP:", e)
+            return SKIP
+        except Failure as e:
+            print("FAIL (%s on %s): %s" % (opts.test, emu.kind, e))
+            if not opts.log:
+                log.seek(0)
+                print("--- conversation ---\n" + log.read()[-8000:])
+            return 1
+    print("PASS: %s on %s" % (opts.test, emu.kind))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -573,23 +593,7 @@ def main():
         ap.error("give --kseg, or --qemu and --bios")
     if opts.test not in ("prompt", "exception") and not opts.argkernel:
         ap.error("%s needs --argkernel" % opts.test)
-    emu = Emulator(opts)
-    with tempfile.TemporaryDirectory() as tmpdir:
-        log = open(opts.log, "w") if opts.log else open(os.path.join(tmpdir, "log"), "w+")
-        try:
-            TESTS[opts.test](emu, log, tmpdir)
-        except Skip as e:
-            print("SKIP:", e)
-            return SKIP
-        except Failure as e:
-            print("FAIL (%s on %s): %s" % (opts.test, emu.kind, e))
-            if not opts.log:
-                log.seek(0)
-                print("--- conversation ---\n" + log.read()[-8000:])
-            return 1
-    print("PASS: %s on %s" % (opts.test, emu.kind))
-    return 0
-
+    return run_one(opts, Emulator(opts), TESTS[opts.test])
 
 if __name__ == "__main__":
     sys.exit(main())
