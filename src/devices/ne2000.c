@@ -220,20 +220,29 @@ static unsigned frame_pages(size_t len)
     return (unsigned)((RX_HEADER + len + RX_FCS + (1u << PAGE_SHIFT) - 1) >> PAGE_SHIFT);
 }
 
-/* Whether the backend should hand over its next frame now. With room for a maximum frame,
- * yes. Without, the backend keeps it queued while the guest still has a receive interrupt
- * to serve (ISR.PRX set: its driver will drain the ring and make room), which is what keeps
- * a TCP stream from losing frames. But once the guest has acknowledged PRX with frames
- * still unread in a full ring (Linux's 8390 driver takes at most 9 frames per interrupt),
- * nothing would ever wake it: on a wire the next frame arrives regardless and overflows the
- * ring, and the overflow interrupt makes the driver drain it. So the frame is taken then,
- * and ne2000_receive records the overflow. */
+/* Whether the backend should hand over its next frame now.
+ *
+ * Frames come in batches that the driver takes whole. A batch is open until the driver,
+ * with a receive interrupt pending (ISR.PRX), reads CURR to see how far the ring is filled;
+ * frames stored after that would only be seen after it acknowledges PRX, and Linux's 8390
+ * driver acknowledges PRX after it has read at most 9 frames, whatever is left. So from
+ * that read until the acknowledgement the backend holds its frames (as it does while the
+ * ring has no room for a maximum frame); a frame stored after the acknowledgement raises
+ * PRX anew. Nothing can then sit unread behind an acknowledged interrupt while the backend
+ * waits, which would stall a transfer until a retransmission.
+ *
+ * One case is left: the driver has acknowledged PRX with the ring still full (more than 9
+ * small frames). It will not look again, so the next frame is taken even without room: it
+ * overflows the ring, as on a wire, and the overflow interrupt makes the driver drain it
+ * (ne2000_receive records the overflow). */
 static bool ne2000_can_receive(void *card)
 {
     const ne2000_t *ne = card;
     if ((ne->cmd & CR_STP) || internal_loopback(ne))
         return false;
-    return ring_free_pages(ne) >= frame_pages(NET_FRAME_MAX) || !(ne->isr & ISR_PRX);
+    if (!(ne->isr & ISR_PRX))
+        return true;
+    return !ne->rx_batch_closed && ring_free_pages(ne) >= frame_pages(NET_FRAME_MAX);
 }
 
 /* The multicast hash: the Ethernet CRC-32 of the destination address as the chip computes
@@ -418,7 +427,11 @@ static void reg_write(ne2000_t *ne, uint32_t offset, uint8_t value)
     case 0x04: ne->tpsr = value; break;
     case 0x05: set_low(&ne->tbcr, value); break;
     case 0x06: set_high(&ne->tbcr, value); break;
-    case 0x07: ne->isr &= (uint8_t)~(value & ISR_LINE_MASK); break;
+    case 0x07:
+        ne->isr &= (uint8_t)~(value & ISR_LINE_MASK);
+        if (!(ne->isr & ISR_PRX))
+            ne->rx_batch_closed = false;
+        break;
     case 0x08: set_low(&ne->rsar, value); break;
     case 0x09: set_high(&ne->rsar, value); break;
     case 0x0A: set_low(&ne->rbcr, value); break;
@@ -492,6 +505,8 @@ static uint32_t ne2000_read(void *dev, uint32_t offset, unsigned size)
         unsigned reg = page_reg(ne, offset);
         if (reg >= 0x0D && reg <= 0x0F)
             ne->cntr[reg - 0x0D] = 0;              /* tally counters clear when read */
+        if (reg == 0x17 && (ne->isr & ISR_PRX))
+            ne->rx_batch_closed = true;            /* see ne2000_can_receive */
         return value;
     }
     if (offset == DATA_PORT) {

@@ -6,10 +6,11 @@
  *
  * The transmitter is instant: a transmit command sends the frame and reports it sent
  * before the write returns. The receiver takes frames when the backend offers them; it says
- * no (can_receive) while stopped, in internal loopback, or without room in the receive ring
- * for a maximum frame while the guest still has a receive interrupt to serve, and tells the
- * backend (net_link_receive_ready) when that changes. (A full ring whose interrupt the guest
- * has acknowledged takes the next frame and overflows, as on a wire: see ne2000.c.)
+ * no (can_receive) while stopped, in internal loopback, and, while the guest has a receive
+ * interrupt to serve, once it has looked at CURR or the ring has no room for a maximum frame;
+ * it tells the backend (net_link_receive_ready) when that changes. (A full ring whose
+ * interrupt the guest has acknowledged takes the next frame and overflows, as on a wire:
+ * see ne2000.c.)
  *
  * Every register holds whatever the guest wrote, nonsense included; all card-memory
  * accesses go through bounds-checked helpers, so no register value can make the core
@@ -48,6 +49,8 @@ typedef struct ne2000 {
     uint8_t cntr[3];                 /* tally counters: alignment, CRC, missed (clear on read) */
     uint8_t par[NET_MAC_LEN];        /* physical address the receiver matches (page 1) */
     uint8_t mar[8];                  /* multicast hash filter (page 1) */
+    bool rx_batch_closed;            /* the guest read CURR with PRX pending: hold frames
+                                      * until it acknowledges PRX (ne2000_can_receive) */
 
     /* Host-side statistics (no register shows them). */
     uint32_t rx_oversize;            /* frames over NET_FRAME_MAX offered and dropped */

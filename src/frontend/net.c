@@ -767,8 +767,13 @@ const uint8_t *net_nic_mac(const net_t *n, int i)
 
 void net_poll_fill(net_t *n, GArray *pollfds, int *timeout_ms)
 {
-    for (int i = 0; n && i < n->backend_count; i++)
+    for (int i = 0; n && i < n->backend_count; i++) {
         net_slirp_poll_fill(n->backends[i].slirp, pollfds, timeout_ms);
+        /* Frames waiting for a card that has room again go in right after the poll: do
+         * not sleep first (an idle guest would wait for its next timer tick for them). */
+        if (n->backends[i].port.count && card_ready(&n->backends[i].port))
+            *timeout_ms = 0;
+    }
 }
 
 void net_poll_done(net_t *n, GArray *pollfds, bool poll_failed)

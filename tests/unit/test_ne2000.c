@@ -293,6 +293,12 @@ static size_t linux_receive_one(fixture_t *f, uint8_t *data)
     return len;
 }
 
+/* What Linux's ei_receive does once it has read what it will read: acknowledge PRX. */
+static void linux_rx_done(fixture_t *f)
+{
+    out(f, ISR, ISR_RX);
+}
+
 /* ---- Probe and PCI ----------------------------------------------------------------- */
 
 /* Linux's ne2k_pci_init_one, step by step (§14). */
@@ -601,6 +607,7 @@ static void test_receive_header_and_data(void **state)
     assert_memory_equal(data, frame, sizeof(frame));
     assert_int_equal(in(f, BNRY), RX_START);
     assert_int_equal(linux_receive_one(f, data), 0);      /* empty again */
+    linux_rx_done(f);
 
     /* A 252-byte frame needs a second page for the FCS room: next is two pages on. */
     uint8_t frame2[252];
@@ -651,7 +658,9 @@ static void test_ring_full_then_receive_ready(void **state)
     assert_int_equal(f->receive_ready_calls, ready);
     assert_int_equal(linux_receive_one(f, data), sizeof(frame));
     assert_int_equal(in(f, BNRY), 0x45);
-    assert_int_equal(f->receive_ready_calls, ready + 1);
+    assert_int_equal(f->receive_ready_calls, ready);        /* it has looked at CURR ... */
+    linux_rx_done(f);
+    assert_int_equal(f->receive_ready_calls, ready + 1);    /* ... until it acknowledges */
     assert_true(deliver(f, frame, sizeof(frame)));
     assert_int_equal(in_page(f, 1, CURR), 0x42);            /* wrapped */
     assert_false(f->link.can_receive(f->link.card));
@@ -697,6 +706,30 @@ static void test_bnry_before_pstart_is_the_last_page(void **state)
     assert_false(f->link.can_receive(f->link.card));
     assert_int_equal(linux_receive_one(f, data), sizeof(frame));
     assert_int_equal(in(f, BNRY), 0x51);
+}
+
+/* A batch of frames is open until the driver, with PRX pending, reads CURR; from then the
+ * backend holds frames until it acknowledges PRX, so none arrive unseen in between. */
+static void test_batch_closes_when_curr_is_read(void **state)
+{
+    fixture_t *f = *state;
+    linux_open(f);
+    uint8_t frame[NET_FRAME_MAX];
+    make_frame(frame, MAC, 100, 7);
+    assert_true(deliver(f, frame, 100));
+    assert_true(deliver(f, frame, 100));                    /* PRX pending, batch open */
+    in(f, ISR);
+    assert_true(f->link.can_receive(f->link.card));         /* reading ISR closes nothing */
+    in_page(f, 1, CURR);
+    assert_false(f->link.can_receive(f->link.card));        /* the driver saw the ring */
+    out(f, ISR, ISR_TX);
+    assert_false(f->link.can_receive(f->link.card));        /* other bits: still closed */
+    unsigned ready = f->receive_ready_calls;
+    linux_rx_done(f);
+    assert_int_equal(f->receive_ready_calls, ready + 1);
+    assert_true(f->link.can_receive(f->link.card));
+    in_page(f, 1, CURR);                                    /* no PRX: closes nothing */
+    assert_true(f->link.can_receive(f->link.card));
 }
 
 static void test_overflow_when_offered_full(void **state)
@@ -796,7 +829,9 @@ static bool accepted(fixture_t *f, const uint8_t dst[NET_MAC_LEN])
     uint8_t frame[64], data[NET_FRAME_MAX];
     make_frame(frame, dst, sizeof(frame), 0);
     assert_true(deliver(f, frame, sizeof(frame)));
-    return linux_receive_one(f, data) == sizeof(frame);
+    bool stored = linux_receive_one(f, data) == sizeof(frame);
+    linux_rx_done(f);
+    return stored;
 }
 
 static void test_address_filter(void **state)
@@ -953,6 +988,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_receive_wraps_at_pstop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ring_full_then_receive_ready, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bnry_before_pstart_is_the_last_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_closes_when_curr_is_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_overflow_when_offered_full, setup, teardown),
         cmocka_unit_test_setup_teardown(test_runt_padded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversize_dropped, setup, teardown),
