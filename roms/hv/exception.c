@@ -1,11 +1,13 @@
 /* The C side of the exception path (exception.S saves and restores the frames).
  *
- * The only exception the hypervisor expects so far is the CP0 timer's interrupt; anything
- * else is a bug in the hypervisor itself, reported with the CPU state and stopped there so
- * that gdb can still look at it. */
+ * Exceptions taken in user mode are a guest's and go to its VCPU (vcpu.c). Of its own, the
+ * hypervisor expects only the CP0 timer's interrupt; anything else is a bug in the
+ * hypervisor itself, reported with the CPU state and stopped there so that gdb can still
+ * look at it. */
 #include "hv.h"
 #include "frame.h"
 #include "hthread.h"
+#include "vcpu.h"
 
 #define IRQ_STACK_CANARY 0x1E0CA7ADu
 
@@ -64,12 +66,13 @@ hv_frame_t *exc_dispatch(hv_frame_t *f)
         report(f, "interrupt stack overflow, during");
         stop();
     }
+    /* The hypervisor runs in kernel mode: an exception from user mode is a guest's. */
+    if (f->status & ST_UM)
+        return vcpu_exit(f);
     if (CAUSE_EXCCODE(f->cause) == EXC_INT) {
         uint32_t pending = f->cause & f->status & 0xFF00u;
-        if (pending & CAUSE_IP7) {
-            timer_interrupt();
-            return hthread_timer_tick(f);
-        }
+        if (pending & CAUSE_IP7)
+            return timer_interrupt() ? hthread_timer_tick(f) : f;
         if (!pending)
             return f;                   /* withdrawn before we looked: nothing to do */
     }

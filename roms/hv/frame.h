@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 typedef struct hv_frame {
-    uint32_t gpr[32];           /* gpr[0] is stored as 0; k0/k1 (26/27) are not kept */
+    uint32_t gpr[32];           /* gpr[0] is stored as 0; k0/k1 kept too (a guest's own) */
     uint32_t hi, lo;
     uint32_t epc;               /* where the thread resumes */
     uint32_t status;            /* restored as is, with EXL set until the ERET */

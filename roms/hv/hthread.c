@@ -187,7 +187,6 @@ hthread_t *hthread_create(const char *name, hthread_fn_t fn, void *arg)
 /* ---- Switching from a thread (interrupts masked) -------------------------------------- */
 
 void hthread_switch(hthread_ctx_t *save, const hthread_ctx_t *load);
-void hthread_switch_frame(hthread_ctx_t *save, const hv_frame_t *frame);
 
 static void schedule(void)
 {

@@ -72,6 +72,10 @@ void hthread_sleep(uint32_t ticks);
  * wakes sleepers, but takes the CPU only from the idle thread. */
 void hthread_set_preemptive(bool on);
 
+/* switch.S: saves the caller's context in `save` and resumes `frame` through exception.S
+ * (vcpu.c enters a guest this way). Interrupts masked. */
+void hthread_switch_frame(hthread_ctx_t *save, const hv_frame_t *frame);
+
 /* The running thread as the scheduler knows it (valid everywhere, the interrupt path too). */
 hthread_t *hthread_self(void);
 hthread_t *hthread_idle(void);

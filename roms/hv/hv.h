@@ -22,6 +22,7 @@
 #define C0_COMPARE      11, 0
 #define ST_IM7          0x00008000u     /* interrupt mask bit of IP7: the CP0 timer */
 #define ST_KSU_MASK     0x00000018u
+#define ST_UM           0x00000010u     /* user mode: only a guest runs so (vcpu.c) */
 #define CAUSE_IP7       0x00008000u
 #define CAUSE_IV        0x00800000u
 #define CAUSE_BD        0x80000000u
@@ -88,8 +89,13 @@ size_t console_readline(char *buf, size_t size);
 /* ---- timer.c: the preemption tick (CP0 Count/Compare on IP7) -------------------------- */
 #define TIMER_HZ        100                     /* ticks per second: see timer.c */
 void timer_init(void);
+#define TIMER_MARGIN    2000u                   /* Count cycles: see timer.c */
 uint32_t timer_ticks(void);                     /* ticks since timer_init */
-void timer_interrupt(void);                     /* from the exception dispatcher */
+/* From the exception path on IP7: true when it was a tick (false: an early wake-up for a
+ * guest's timer deadline). */
+bool timer_interrupt(void);
+/* While a guest runs: also interrupt at host Count `count` (vcpu.c); off: ticks only. */
+void timer_set_deadline(bool on, uint32_t count);
 
 /* ---- exception.c: the C side of the exception path ------------------------------------ */
 struct hv_frame;

@@ -1,0 +1,794 @@
+/* VCPUs: guests run by trap-and-emulate on a plain MIPS32r2 CPU.
+ *
+ * Design note.
+ *
+ * Guest ABI. The guest kernel runs in real user mode (Status.UM = 1, CU0 = 0, HWREna = 0).
+ * Its code and data pointers are REAL addresses: it is linked for the guest kseg0 window at
+ * real 0x00000000 (kseg1 at 0x20000000, boot ROM at 0x3FC00000, kseg2/3 at 0x40000000-
+ * 0x7FFFFFFF). Its CP0 registers and guest TLB entries hold ARCHITECTURAL addresses (EPC,
+ * ErrorEPC, BadVAddr, EBase, EntryHi as a real MIPS shows them: 0x80000000-based for
+ * kseg0). This file converts with vmap_to_real/vmap_to_arch whenever a PC or an address
+ * crosses between the two: exception delivery (EPC, BadVAddr, the vector), ERET.
+ *
+ * State. Everything the guest can see of CP0 is soft (vcpu_t): Status, Cause, EPC,
+ * ErrorEPC, BadVAddr, Count/Compare (guest Count = host Count + offset), EBase, PRId
+ * 0x00019300 (24Kc), Config0-3/7 (Config1.MMUSize from gtlb.h, the host's cache
+ * geometry), IntCtl.IPTI = 7, HWREna, UserLocal, and the TLB registers in a gtlb_t. The
+ * guest's GPRs/HI/LO/PC are an exception frame (frame.h): entering the guest is
+ * exception.S restoring a frame with real Status UM = 1, EXL = 1 (until the ERET), IE = 1
+ * and IM7 (the hypervisor's tick keeps running), EPC = the guest's real PC.
+ *
+ * Reset state. vcpu_load puts a flat image at GPA 0x1000 and starts it there in kernel
+ * mode with Status = BEV | ERL, as after a reset, EBase = 0x80000000, a0 = its RAM size.
+ * (The guest boot stage at arch 0xBFC00000 comes later: the hypervisor loads the kernel.)
+ *
+ * Exits. exception.c sends every exception taken in user mode here (vcpu_exit); the
+ * hypervisor itself never runs in user mode. By host ExcCode:
+ *   Int        the hypervisor's tick (timer_interrupt) or the guest's timer deadline,
+ *              then back into the guest
+ *   CpU, CE=0  the privileged instruction at EPC (EPC + 4 with Cause.BD, the branch
+ *              resolved by branch_eval first) is emulated: MFC0/MTC0/DI/EI/ERET/WAIT/
+ *              TLBR/TLBWI/TLBWR/TLBP/CACHE; anything else is reflected as RI; in guest
+ *              user mode without its Status.CU0 the CpU itself is reflected
+ *   RI         RDHWR (CPUNum, SYNCI_Step, CC, CCRes, ULR; HWREna in guest user mode),
+ *              else reflected
+ *   Sys, Bp, Tr, Ov, AdEL/AdES, CpU with CE != 0: reflected
+ *   TLBL/TLBS/Mod  vmap_classify: DIRECT/MAPPED RAM -> a shadow entry in the host TLB;
+ *              DIRECT device window -> MMIO emulation; guest TLB refill/invalid/modified
+ *              -> reflected with gtlb_fault; address error -> reflected
+ * Reflecting is vexc_deliver (vexc.c): guest EPC (arch), Cause.BD/ExcCode, EXL, vector
+ * EBase + 0x000/0x180/0x200 or 0xBFC00200 + ... with BEV.
+ *
+ * Host TLB. The hypervisor runs unmapped (kseg0/kseg1), so it keeps no host TLB entry:
+ * every entry is a shadow entry (4 KiB page pairs, never global, host ASID from vmap.h),
+ * written with TLBWR when new and TLBWI over the entry a TLBP finds for the same pair (so
+ * two entries never match one address). Unused entries hold distinct kseg0 VPN2s, which
+ * never match. Invalidation is coarse for now: a guest TLBWI/TLBWR, a change of the
+ * guest's ASID and a reused user-ASID slot drop every shadow entry of the VCPU's ASID
+ * block (TLBR each entry, compare ASIDs); the kernel/user view switch is an EntryHi ASID
+ * change, never a flush.
+ *
+ * Virtual timer. The guest's Compare is checked against its Count on every exit; a match
+ * sets Cause.TI and IP7. While the guest has IM7 set, the host Compare is also armed for
+ * the guest's (timer_set_deadline), so the match comes on time even if the guest never
+ * exits; otherwise the hypervisor's 100 Hz tick bounds the delay. Before every
+ * return into the guest, a pending unmasked interrupt (IE = 1, EXL = ERL = 0) is delivered
+ * to its vector. WAIT idles in the hypervisor until a virtual interrupt is pending or the
+ * next tick of the hypervisor is due.
+ *
+ * MMIO. GPA 0x18000000-0x1FFFFFFF is never mapped. A fault there decodes the load/store
+ * (vexc_decode_ldst) read through the host mapping of the guest's RAM and emulates it: the
+ * virtual 16550 at 0x180003F8 (THR to the board console, one line at a time prefixed with
+ * "[name] "; LSR = THRE | TEMT), the FPGA software reset at 0x1F000500 (0x42 stops the
+ * VCPU: "hv: guest NAME exited"). Anything else is logged once and reflected as DBE.
+ *
+ * Scheduling. For now vcpu_run is called from a hypervisor thread (main) and keeps the CPU
+ * until its guest stops: the ticks taken in guest mode count time and return to the guest,
+ * and no hypercore thread runs meanwhile. Next: a VCPU becomes a scheduled entity of its
+ * own (a sched_entity_t beside the hypercore's, with its own slice): a tick in guest mode
+ * that ends the slice saves the guest frame in the vcpu_t (as hthread_timer_tick does for
+ * a thread) and returns another entity's frame; entering a VCPU then restores its frame,
+ * its host EntryHi and its virtual timer. */
+#include "hv.h"
+#include "branch.h"
+#include "vcpu.h"
+#include "vexc.h"
+
+#define CAUSE_CE(c)     (((c) >> 28) & 3u)
+#define ST_CU0          0x10000000u
+#define GUEST_HOST_STATUS (ST_UM | ST_IM7 | ST_IE)
+
+/* Writable bits of the guest's registers. */
+#define STATUS_WRITABLE 0x1040FF17u     /* CU0, BEV, IM7..0, UM, ERL, EXL, IE */
+#define CAUSE_WRITABLE  0x00800300u     /* IV, IP1..0 */
+#define EBASE_WRITABLE  0x3FFFF000u
+#define HWRENA_WRITABLE 0x2000000Fu     /* CPUNum, SYNCI_Step, CC, CCRes, ULR */
+#define CONFIG0_RO      0x80000480u     /* M, AR = 1 (release 2), MT = 1 (TLB) */
+#define CONFIG3_ULRI    0x00002000u
+#define INTCTL_IPTI7    0xE0000000u
+
+#define TLB_V           0x2u
+#define TLB_D           0x4u
+#define INDEX_P         0x80000000u
+
+static vcpu_t *current;
+static uint32_t host_tlb_size;
+
+/* ---- Host TLB ------------------------------------------------------------------------ */
+
+static inline void tlbp(void) { __asm__ volatile("tlbp; ehb" ::: "memory"); }
+static inline void tlbr(void) { __asm__ volatile("tlbr; ehb" ::: "memory"); }
+static inline void tlbwi(void) { __asm__ volatile("tlbwi; ehb" ::: "memory"); }
+static inline void tlbwr(void) { __asm__ volatile("tlbwr; ehb" ::: "memory"); }
+
+static void host_tlb_invalidate(uint32_t i)
+{
+    write_c0(C0_ENTRYHI, KSEG0 + (i << 13));
+    write_c0(C0_ENTRYLO0, 0);
+    write_c0(C0_ENTRYLO1, 0);
+    write_c0(C0_PAGEMASK, 0);
+    write_c0(C0_INDEX, i);
+    tlbwi();
+}
+
+void vcpu_host_init(void)
+{
+    host_tlb_size = CONFIG1_MMU_SIZE(read_c0(C0_CONFIG1));
+    write_c0(C0_WIRED, 0);
+    for (uint32_t i = 0; i < host_tlb_size; i++)
+        host_tlb_invalidate(i);
+    write_c0(C0_ENTRYHI, 0);
+}
+
+/* Drops every shadow entry of v's ASID block. */
+static void shadow_flush(vcpu_t *v)
+{
+    uint32_t hi = read_c0(C0_ENTRYHI);
+    for (uint32_t i = 0; i < host_tlb_size; i++) {
+        write_c0(C0_INDEX, i);
+        tlbr();
+        uint32_t e = read_c0(C0_ENTRYHI);
+        if ((e & GTLB_ENTRYHI_VPN2) < KSEG0 && (e & 0xFFu) / VMAP_ASIDS_PER_VCPU == v->id)
+            host_tlb_invalidate(i);
+    }
+    write_c0(C0_ENTRYHI, hi);
+}
+
+/* The host ASID the guest runs with in its current view. */
+static uint8_t host_asid(vcpu_t *v)
+{
+    if (vmap_guest_kernel(v->status))
+        return vmap_asid_kernel(&v->asids);
+    bool flush;
+    uint8_t asid = vmap_asid_user(&v->asids, (uint8_t)v->tlb.entryhi, &flush);
+    if (flush)
+        shadow_flush(v);
+    return asid;
+}
+
+/* A shadow entry for the page pair holding real VA `va`, both pages classified for a
+ * load (D from the guest's mapping): a store to a clean page comes back as Mod. */
+static void shadow_install(vcpu_t *v, uint32_t va)
+{
+    uint32_t base = va & ~0x1FFFu;
+    uint32_t lo[2];
+    for (unsigned h = 0; h < 2; h++) {
+        vmap_access_t a = vmap_classify(&v->tlb, v->status, v->config0, base + h * 0x1000u,
+                                        false);
+        lo[h] = 0;
+        if ((a.kind == VMAP_DIRECT || a.kind == VMAP_MAPPED) && a.gpa < v->ram_size) {
+            uint32_t hpa = v->ram_hpa + (a.gpa & ~0xFFFu);
+            uint32_t cca = a.cca == VMAP_CCA_UNCACHED ? VMAP_CCA_UNCACHED : 3u;
+            lo[h] = ((hpa >> 12) << 6) | (cca << 3) | (a.dirty ? TLB_D : 0) | TLB_V;
+        }
+    }
+    write_c0(C0_ENTRYHI, base | host_asid(v));
+    write_c0(C0_PAGEMASK, 0);
+    tlbp();
+    uint32_t index = read_c0(C0_INDEX);
+    write_c0(C0_ENTRYLO0, lo[0]);
+    write_c0(C0_ENTRYLO1, lo[1]);
+    if (index & INDEX_P)
+        tlbwr();
+    else
+        tlbwi();
+    v->shadow_fills++;
+}
+
+/* ---- Guest memory seen by the hypervisor ---------------------------------------------- */
+
+/* The hypervisor's (kseg0) pointer to guest real VA `va` as the guest sees it now, or
+ * NULL when it is not the guest's RAM. */
+static void *guest_ptr(vcpu_t *v, uint32_t va)
+{
+    vmap_access_t a = vmap_classify(&v->tlb, v->status, v->config0, va, false);
+    if ((a.kind != VMAP_DIRECT && a.kind != VMAP_MAPPED) || a.gpa >= v->ram_size)
+        return NULL;
+    return (void *)(uintptr_t)(KSEG0 + v->ram_hpa + a.gpa);
+}
+
+static bool fetch(vcpu_t *v, uint32_t va, uint32_t *insn)
+{
+    const uint32_t *p = (va & 3u) ? NULL : guest_ptr(v, va);
+    if (!p)
+        return false;
+    *insn = *p;
+    return true;
+}
+
+static void cache_sync(uint32_t addr, uint32_t size)
+{
+    uint32_t line = cache_line(read_c0(C0_CONFIG1), DCACHE_SHIFT);
+    if (!line)
+        return;
+    for (uint32_t a = addr & ~(line - 1u); a < addr + size; a += line)
+        __asm__ volatile("cache 0x15, 0(%0); cache 0x10, 0(%0)" : : "r"(a) : "memory");
+    __asm__ volatile("sync" ::: "memory");
+}
+
+/* ---- Stopping ------------------------------------------------------------------------ */
+
+/* The frame that returns into vcpu_run (from its hthread_switch_frame call). */
+static hv_frame_t *leave(vcpu_t *v)
+{
+    hv_frame_t *f = &v->host_frame;
+    memset(f, 0, sizeof(*f));
+    for (unsigned i = 0; i < 8; i++)
+        f->gpr[REG_S0 + i] = v->host_ctx.s[i];
+    f->gpr[REG_FP] = v->host_ctx.fp;
+    f->gpr[REG_GP] = v->host_ctx.gp;
+    f->gpr[REG_SP] = v->host_ctx.sp;
+    f->gpr[REG_RA] = v->host_ctx.ra;
+    f->epc = v->host_ctx.ra;
+    f->status = v->host_status;
+    write_c0(C0_ENTRYHI, 0);
+    if (v->timer_armed)
+        timer_set_deadline(false, 0);
+    v->timer_armed = false;
+    current = NULL;
+    return f;
+}
+
+static hv_frame_t *stop_guest(vcpu_t *v, hv_frame_t *f, const char *why)
+{
+    printf("hv: guest %s stopped: %s\n", v->name, why);
+    printf("  pc 0x%08x  Cause 0x%08x  BadVAddr 0x%08x  guest Status 0x%08x\n", f->epc,
+           f->cause, f->badvaddr, v->status);
+    v->stopped = true;
+    return leave(v);
+}
+
+/* ---- Reflecting exceptions into the guest --------------------------------------------- */
+
+static void set_gpr(hv_frame_t *f, unsigned r, uint32_t value)
+{
+    if (r)
+        f->gpr[r] = value;
+}
+
+/* Delivers `exccode` for the instruction at real `pc` (the branch, when bd). */
+static bool reflect_at(vcpu_t *v, hv_frame_t *f, uint32_t pc, unsigned exccode, bool bd,
+                       bool refill, unsigned ce)
+{
+    uint32_t pc_arch;
+    if (!vmap_to_arch(pc, vmap_guest_kernel(v->status), &pc_arch)) {
+        if (vmap_guest_kernel(v->status))
+            return false;       /* a kernel-view PC above the guest's 2 GB: no arch value */
+        pc_arch = pc;           /* user view: arch = real, a kernel address (AdEL) */
+    }
+    vexc_cp0_t c = { v->status, v->cause, v->epc };
+    uint32_t vector = vexc_deliver(&c, v->ebase, exccode, pc_arch, bd, refill, ce);
+    v->status = c.status;
+    v->cause = c.cause;
+    v->epc = c.epc;
+    uint32_t real;
+    if (!vmap_to_real(vector, true, &real))
+        return false;
+    f->epc = real;
+    v->reflected++;
+    return true;
+}
+
+static hv_frame_t *enter(vcpu_t *v, hv_frame_t *f, bool bd);
+
+/* Delivers `exccode` for the instruction that trapped and returns into the guest. */
+static hv_frame_t *reflect(vcpu_t *v, hv_frame_t *f, unsigned exccode, unsigned ce)
+{
+    if (!reflect_at(v, f, f->epc, exccode, (f->cause & CAUSE_BD) != 0, false, ce))
+        return stop_guest(v, f, "its PC is outside its address space");
+    return enter(v, f, false);
+}
+
+/* ---- Virtual timer and interrupts ----------------------------------------------------- */
+
+static uint32_t guest_count(const vcpu_t *v)
+{
+    return read_count() + v->count_offset;
+}
+
+static void vtimer_update(vcpu_t *v)
+{
+    uint32_t now = guest_count(v);
+    if (vexc_timer_matched(v->last_count, now, v->compare))
+        v->cause |= VEXC_CAUSE_TI | VEXC_CAUSE_IP7;
+    v->last_count = now;
+}
+
+/* Last step before every return into the guest: a pending interrupt is delivered, the
+ * host runs the guest in user mode with the host ASID of its view. `bd`: f->epc is a
+ * branch whose delay slot was interrupted (the exit resumes at the branch). */
+static hv_frame_t *enter(vcpu_t *v, hv_frame_t *f, bool bd)
+{
+    vtimer_update(v);
+    /* The host timer also wakes the CPU at the guest's Compare while the guest can take
+     * that interrupt; a Compare just ahead (closer than the timer can be set) is waited
+     * for here. */
+    int32_t left = (int32_t)(v->compare - guest_count(v));
+    bool armed = false;
+    if ((v->status & ST_IM7) && !(v->cause & VEXC_CAUSE_TI) && left > 0) {
+        if (left <= (int32_t)TIMER_MARGIN) {
+            while (!(v->cause & VEXC_CAUSE_TI))
+                vtimer_update(v);
+        } else {
+            timer_set_deadline(true, v->compare - v->count_offset);
+            armed = true;
+        }
+    }
+    if (!armed && v->timer_armed)
+        timer_set_deadline(false, 0);
+    v->timer_armed = armed;
+    if (vexc_interrupt_pending(v->status, v->cause) &&
+        !reflect_at(v, f, f->epc, VEXC_INT, bd, false, 0))
+        return stop_guest(v, f, "its PC is outside its address space");
+    f->status = GUEST_HOST_STATUS;
+    write_c0(C0_ENTRYHI, host_asid(v));
+    return f;
+}
+
+/* ---- CP0 ------------------------------------------------------------------------------ */
+
+#define REG(rd, sel) (((rd) << 3) | (sel))
+
+static uint32_t cp0_read(vcpu_t *v, unsigned rd, unsigned sel)
+{
+    switch (REG(rd, sel)) {
+    case REG(0, 0): return v->tlb.index;
+    case REG(1, 0): return v->tlb.random;
+    case REG(2, 0): return v->tlb.entrylo0;
+    case REG(3, 0): return v->tlb.entrylo1;
+    case REG(4, 0): return v->tlb.context;
+    case REG(4, 2): return v->userlocal;
+    case REG(5, 0): return v->tlb.pagemask;
+    case REG(6, 0): return v->tlb.wired;
+    case REG(7, 0): return v->hwrena;
+    case REG(8, 0): return v->badvaddr;
+    case REG(9, 0): return guest_count(v);
+    case REG(10, 0): return v->tlb.entryhi;
+    case REG(11, 0): return v->compare;
+    case REG(12, 0): return v->status;
+    case REG(12, 1): return INTCTL_IPTI7;
+    case REG(13, 0): vtimer_update(v); return v->cause;
+    case REG(14, 0): return v->epc;
+    case REG(15, 0): return VCPU_PRID;
+    case REG(15, 1): return v->ebase;
+    case REG(16, 0): return v->config0;
+    case REG(16, 1):
+        return 0x80000000u | ((GTLB_ENTRIES - 1u) << 25) |
+               (read_c0(C0_CONFIG1) & 0x01FFFF80u);    /* the host's cache geometry */
+    case REG(16, 2): return 0x80000000u;
+    case REG(16, 3): return CONFIG3_ULRI;
+    case REG(30, 0): return v->errorepc;
+    default: return 0;                  /* 16.7 Config7 and the rest: 0 */
+    }
+}
+
+static void cp0_write(vcpu_t *v, unsigned rd, unsigned sel, uint32_t value)
+{
+    switch (REG(rd, sel)) {
+    case REG(0, 0): gtlb_write_index(&v->tlb, value); break;
+    case REG(2, 0): v->tlb.entrylo0 = value & GTLB_ENTRYLO_MASK; break;
+    case REG(3, 0): v->tlb.entrylo1 = value & GTLB_ENTRYLO_MASK; break;
+    case REG(4, 0): gtlb_write_context(&v->tlb, value); break;
+    case REG(4, 2): v->userlocal = value; break;
+    case REG(5, 0): v->tlb.pagemask = gtlb_pagemask(value); break;
+    case REG(6, 0): gtlb_write_wired(&v->tlb, value); break;
+    case REG(7, 0): v->hwrena = value & HWRENA_WRITABLE; break;
+    case REG(9, 0):
+        v->count_offset = value - read_count();
+        v->last_count = value;
+        break;
+    case REG(10, 0): {
+        uint32_t old = v->tlb.entryhi;
+        v->tlb.entryhi = value & GTLB_ENTRYHI_MASK;
+        if ((old ^ v->tlb.entryhi) & GTLB_ENTRYHI_ASID)
+            shadow_flush(v);
+        break;
+    }
+    case REG(11, 0):
+        vtimer_update(v);
+        v->compare = value;
+        v->cause &= ~(VEXC_CAUSE_TI | VEXC_CAUSE_IP7);
+        break;
+    case REG(12, 0): v->status = value & STATUS_WRITABLE; break;
+    case REG(13, 0): v->cause = (v->cause & ~CAUSE_WRITABLE) | (value & CAUSE_WRITABLE); break;
+    case REG(14, 0): v->epc = value; break;
+    case REG(15, 1): v->ebase = KSEG0 | (value & EBASE_WRITABLE); break;
+    case REG(16, 0): v->config0 = CONFIG0_RO | (value & CONFIG_K0_MASK); break;
+    case REG(30, 0): v->errorepc = value; break;
+    default: break;                     /* read-only or not implemented: ignored */
+    }
+}
+
+/* ---- Emulation ------------------------------------------------------------------------ */
+
+/* The PC after the instruction that trapped: the branch's outcome when it sat in a delay
+ * slot (evaluated before the instruction changes any register). */
+static bool next_pc(vcpu_t *v, const hv_frame_t *f, uint32_t *pc)
+{
+    if (!(f->cause & CAUSE_BD)) {
+        *pc = f->epc + 4u;
+        return true;
+    }
+    uint32_t branch;
+    branch_outcome_t out;
+    if (!fetch(v, f->epc, &branch) || !branch_eval(branch, f->epc, f->gpr, &out) ||
+        (out.likely && !out.taken))
+        return false;
+    *pc = out.resume;
+    return true;
+}
+
+static void guest_tlb_write(vcpu_t *v, hv_frame_t *f, bool random, hv_frame_t **stop)
+{
+    gtlb_span_t evicted;
+    enum gtlb_write_result r = random ? gtlb_tlbwr(&v->tlb, &evicted)
+                                      : gtlb_tlbwi(&v->tlb, &evicted);
+    if (r == GTLB_MACHINE_CHECK)
+        *stop = stop_guest(v, f, "TLB write overlaps a valid entry (machine check)");
+    else
+        shadow_flush(v);
+}
+
+static void emulate_cache(vcpu_t *v, const hv_frame_t *f, const emul_insn_t *e)
+{
+    /* Hit operations (op 4..6 in bits 4:2) on the line the guest named: write the data
+     * cache back and invalidate the instruction cache there. Index operations are no-ops:
+     * the guest's caches are the host's, kept coherent by the hypervisor. */
+    unsigned operation = e->cache_op >> 2;
+    if (operation < 4 || operation > 6)
+        return;
+    uint32_t va = f->gpr[e->base] + (uint32_t)(int32_t)e->offset;
+    void *p = guest_ptr(v, va);
+    if (p)
+        cache_sync((uint32_t)(uintptr_t)p, 1);
+}
+
+static bool emulate_rdhwr(vcpu_t *v, hv_frame_t *f, const emul_insn_t *e)
+{
+    if (!vmap_guest_kernel(v->status) && !(v->hwrena & (1u << e->rd)))
+        return false;
+    uint32_t value;
+    switch (e->rd) {
+    case 0: value = v->ebase & 0x3FFu; break;
+    case 1: value = cache_line(read_c0(C0_CONFIG1), DCACHE_SHIFT); break;
+    case 2: value = guest_count(v); break;
+    case 3: value = 2; break;                   /* Count runs at half the CPU clock */
+    case 29: value = v->userlocal; break;
+    default: return false;
+    }
+    set_gpr(f, e->rt, value);
+    return true;
+}
+
+/* WAIT: idle until a virtual interrupt is pending or the hypervisor's tick is due. */
+static void emulate_wait(vcpu_t *v)
+{
+    for (;;) {
+        vtimer_update(v);
+        if (vexc_interrupt_pending(v->status, v->cause) || (read_c0(C0_CAUSE) & CAUSE_IP7))
+            return;
+    }
+}
+
+static hv_frame_t *emulate_eret(vcpu_t *v, hv_frame_t *f)
+{
+    if (f->cause & CAUSE_BD)
+        return stop_guest(v, f, "ERET in a branch delay slot");
+    uint32_t target;
+    if (v->status & ST_ERL) {
+        target = v->errorepc;
+        v->status &= ~ST_ERL;
+    } else {
+        target = v->epc;
+        v->status &= ~ST_EXL;
+    }
+    uint32_t real;
+    if (vmap_to_real(target, vmap_guest_kernel(v->status), &real)) {
+        f->epc = real;
+        return enter(v, f, false);
+    }
+    if (vmap_guest_kernel(v->status))
+        return stop_guest(v, f, "ERET to a kuseg address in kernel mode (not in the map)");
+    /* User mode returning to a kernel address: the fetch there is an address error. */
+    v->badvaddr = target;
+    vexc_cp0_t c = { v->status, v->cause, v->epc };
+    uint32_t vector = vexc_deliver(&c, v->ebase, VEXC_ADEL, target, false, false, 0);
+    v->status = c.status;
+    v->cause = c.cause;
+    v->epc = c.epc;
+    vmap_to_real(vector, true, &f->epc);
+    return enter(v, f, false);
+}
+
+static hv_frame_t *emulate_cpu(vcpu_t *v, hv_frame_t *f)
+{
+    bool bd = (f->cause & CAUSE_BD) != 0;
+    uint32_t insn, pc;
+    if (!fetch(v, f->epc + (bd ? 4u : 0), &insn))
+        return stop_guest(v, f, "cannot read the instruction that trapped");
+    /* In its user mode without CU0 the guest has no CP0: the CpU is its own. */
+    if (!vmap_guest_kernel(v->status) && !(v->status & ST_CU0))
+        return reflect(v, f, VEXC_CPU, 0);
+    emul_insn_t e = emul_decode(insn);
+    if (e.op == EMUL_ERET) {
+        v->emulated++;
+        return emulate_eret(v, f);
+    }
+    if (e.op == EMUL_UNKNOWN || e.op == EMUL_RDHWR)
+        return reflect(v, f, VEXC_RI, 0);
+    if (!next_pc(v, f, &pc))
+        return stop_guest(v, f, "cannot resolve the branch of a delay slot");
+    hv_frame_t *stopped = NULL;
+    v->emulated++;
+    switch (e.op) {
+    case EMUL_MFC0:
+        set_gpr(f, e.rt, cp0_read(v, e.rd, e.sel));
+        break;
+    case EMUL_MTC0:
+        cp0_write(v, e.rd, e.sel, f->gpr[e.rt]);
+        break;
+    case EMUL_DI:
+    case EMUL_EI:
+        set_gpr(f, e.rt, v->status);
+        v->status = e.op == EMUL_EI ? v->status | ST_IE : v->status & ~ST_IE;
+        break;
+    case EMUL_TLBR: {
+        uint32_t asid = v->tlb.entryhi & GTLB_ENTRYHI_ASID;
+        gtlb_tlbr(&v->tlb);
+        if ((v->tlb.entryhi & GTLB_ENTRYHI_ASID) != asid)
+            shadow_flush(v);
+        break;
+    }
+    case EMUL_TLBWI:
+    case EMUL_TLBWR:
+        guest_tlb_write(v, f, e.op == EMUL_TLBWR, &stopped);
+        break;
+    case EMUL_TLBP:
+        gtlb_tlbp(&v->tlb);
+        break;
+    case EMUL_WAIT:
+        emulate_wait(v);
+        break;
+    case EMUL_CACHE:
+        emulate_cache(v, f, &e);
+        break;
+    default:
+        break;
+    }
+    if (stopped)
+        return stopped;
+    f->epc = pc;
+    return enter(v, f, false);
+}
+
+static hv_frame_t *emulate_ri(vcpu_t *v, hv_frame_t *f)
+{
+    bool bd = (f->cause & CAUSE_BD) != 0;
+    uint32_t insn, pc;
+    if (!fetch(v, f->epc + (bd ? 4u : 0), &insn))
+        return stop_guest(v, f, "cannot read the instruction that trapped");
+    emul_insn_t e = emul_decode(insn);
+    if (e.op != EMUL_RDHWR || !next_pc(v, f, &pc) || !emulate_rdhwr(v, f, &e))
+        return reflect(v, f, VEXC_RI, 0);
+    v->emulated++;
+    f->epc = pc;
+    return enter(v, f, false);
+}
+
+/* ---- Emulated devices ----------------------------------------------------------------- */
+
+static void uart_flush(vcpu_t *v)
+{
+    v->line[v->line_len] = '\0';
+    printf("[%s] %s\n", v->name, v->line);
+    v->line_len = 0;
+}
+
+static void uart_putc(vcpu_t *v, char c)
+{
+    if (c == '\r')
+        return;
+    if (c == '\n') {
+        uart_flush(v);
+        return;
+    }
+    v->line[v->line_len++] = c;
+    if (v->line_len == VCPU_LINE_MAX)
+        uart_flush(v);
+}
+
+/* One device access; false when nothing is there. */
+static bool device_access(vcpu_t *v, uint32_t gpa, bool store, uint32_t *value)
+{
+    if (gpa >= VCPU_GPA_UART && gpa < VCPU_GPA_UART + 8u) {
+        unsigned reg = gpa - VCPU_GPA_UART;
+        if (store) {
+            if (reg == UART_THR && !(v->uart_lcr & LCR_DLAB))
+                uart_putc(v, (char)*value);
+            else if (reg == UART_LCR)
+                v->uart_lcr = (uint8_t)*value;
+            else if (reg == UART_SCR)
+                v->uart_scr = (uint8_t)*value;
+        } else {
+            *value = reg == UART_LSR ? 0x60u            /* THRE | TEMT, nothing received */
+                   : reg == UART_LCR ? v->uart_lcr
+                   : reg == UART_SCR ? v->uart_scr : 0;
+        }
+        return true;
+    }
+    if (gpa == VCPU_GPA_SOFTRES) {
+        if (store && (*value & 0xFFu) == SOFTRES_GORESET) {
+            if (v->line_len)
+                uart_flush(v);
+            v->stopped = true;
+        }
+        if (!store)
+            *value = 0;
+        return true;
+    }
+    return false;
+}
+
+static hv_frame_t *bus_error(vcpu_t *v, hv_frame_t *f, bool fetch_fault, bool store,
+                             uint32_t gpa)
+{
+    if (!v->mmio_logged) {
+        v->mmio_logged = true;
+        printf("hv: guest %s: %s at GPA 0x%08x, nothing there [pc 0x%08x]: bus error\n",
+               v->name, fetch_fault ? "fetch" : store ? "store" : "load", gpa, f->epc);
+    }
+    return reflect(v, f, fetch_fault ? VEXC_IBE : VEXC_DBE, 0);
+}
+
+static hv_frame_t *mmio(vcpu_t *v, hv_frame_t *f, uint32_t gpa, bool store)
+{
+    bool bd = (f->cause & CAUSE_BD) != 0;
+    uint32_t insn, pc;
+    if (!fetch(v, f->epc + (bd ? 4u : 0), &insn))
+        return stop_guest(v, f, "cannot read the instruction that trapped");
+    vexc_ldst_t l = vexc_decode_ldst(insn);
+    if (!l.ok || l.store != store)
+        return bus_error(v, f, false, store, gpa);
+    if (!next_pc(v, f, &pc))
+        return stop_guest(v, f, "cannot resolve the branch of a delay slot");
+    uint32_t value = store ? f->gpr[l.rt] & (0xFFFFFFFFu >> (32 - 8 * l.size)) : 0;
+    if (!device_access(v, gpa, store, &value))
+        return bus_error(v, f, false, store, gpa);
+    if (v->stopped) {
+        printf("hv: guest %s exited\n", v->name);
+        return leave(v);
+    }
+    if (!store)
+        set_gpr(f, l.rt, vexc_load_value(&l, value));
+    f->epc = pc;
+    return enter(v, f, false);
+}
+
+/* Host TLB Refill/Invalid/Modified on a guest address. */
+static hv_frame_t *tlb_fault(vcpu_t *v, hv_frame_t *f, unsigned code)
+{
+    bool bd = (f->cause & CAUSE_BD) != 0;
+    bool store = code != VEXC_TLBL;
+    uint32_t va = f->badvaddr;
+    bool fetch_fault = code == VEXC_TLBL && (va == f->epc || (bd && va == f->epc + 4u));
+    vmap_access_t a = vmap_classify(&v->tlb, v->status, v->config0, va, store);
+    switch (a.kind) {
+    case VMAP_DIRECT:
+    case VMAP_MAPPED:
+        if (a.gpa < v->ram_size) {
+            shadow_install(v, va);
+            return enter(v, f, bd);
+        }
+        if (!fetch_fault && a.gpa >= VCPU_GPA_IO && a.gpa < VCPU_GPA_IO_END)
+            return mmio(v, f, a.gpa, store);
+        return bus_error(v, f, fetch_fault, store, a.gpa);
+    case VMAP_TLB_REFILL:
+    case VMAP_TLB_INVALID:
+    case VMAP_TLB_MODIFIED: {
+        gtlb_fault_t g = gtlb_fault(&v->tlb, a.arch_va);
+        v->badvaddr = g.badvaddr;
+        v->tlb.entryhi = g.entryhi;
+        v->tlb.context = g.context;
+        unsigned exc = a.kind == VMAP_TLB_MODIFIED ? VEXC_MOD : store ? VEXC_TLBS : VEXC_TLBL;
+        if (!reflect_at(v, f, f->epc, exc, bd, a.kind == VMAP_TLB_REFILL, 0))
+            return stop_guest(v, f, "its PC is outside its address space");
+        return enter(v, f, false);
+    }
+    case VMAP_ADDRESS_ERROR:
+        break;
+    }
+    v->badvaddr = a.arch_va;
+    return reflect(v, f, store ? VEXC_ADES : VEXC_ADEL, 0);
+}
+
+static hv_frame_t *address_error(vcpu_t *v, hv_frame_t *f, unsigned code)
+{
+    uint32_t arch;
+    if (!vmap_to_arch(f->badvaddr, vmap_guest_kernel(v->status), &arch))
+        arch = f->badvaddr;     /* beyond the guest's 2 GB: the closest thing it has */
+    v->badvaddr = arch;
+    return reflect(v, f, code, 0);
+}
+
+hv_frame_t *vcpu_exit(hv_frame_t *f)
+{
+    vcpu_t *v = current;
+    if (!v)
+        panic("hv: user-mode exception with no guest running (pc 0x%08x)", f->epc);
+    unsigned code = CAUSE_EXCCODE(f->cause);
+    v->exits[code]++;
+    switch (code) {
+    case VEXC_INT:
+        if ((f->cause & f->status & CAUSE_IP7) && timer_interrupt())
+            v->ticks++;
+        return enter(v, f, (f->cause & CAUSE_BD) != 0);
+    case VEXC_CPU:
+        if (CAUSE_CE(f->cause))
+            return reflect(v, f, VEXC_CPU, CAUSE_CE(f->cause));
+        return emulate_cpu(v, f);
+    case VEXC_RI:
+        return emulate_ri(v, f);
+    case VEXC_MOD:
+    case VEXC_TLBL:
+    case VEXC_TLBS:
+        return tlb_fault(v, f, code);
+    case VEXC_ADEL:
+    case VEXC_ADES:
+        return address_error(v, f, code);
+    case VEXC_SYS:
+    case VEXC_BP:
+    case VEXC_TR:
+    case VEXC_OV:
+        return reflect(v, f, code, 0);
+    default: {
+        char why[48];
+        snprintf(why, sizeof(why), "unexpected %s exception", exc_name(code));
+        return stop_guest(v, f, why);
+    }
+    }
+}
+
+/* ---- Life cycle ----------------------------------------------------------------------- */
+
+bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32_t ram_size)
+{
+    memset(v, 0, sizeof(*v));
+    if (!vmap_asids_init(&v->asids, id))
+        return false;
+    v->id = id;
+    for (size_t i = 0; name[i] && i + 1 < sizeof(v->name); i++)
+        v->name[i] = name[i];
+    v->ram_hpa = ram_hpa;
+    v->ram_size = ram_size;
+    v->status = ST_BEV | ST_ERL;
+    v->ebase = KSEG0;
+    v->config0 = CONFIG0_RO | VMAP_CCA_UNCACHED;
+    v->last_count = guest_count(v);
+    gtlb_reset(&v->tlb);
+    return true;
+}
+
+bool vcpu_load(vcpu_t *v, const void *image, size_t size)
+{
+    if (VCPU_LOAD_GPA + size > v->ram_size)
+        return false;
+    uint32_t dst = KSEG0 + v->ram_hpa + VCPU_LOAD_GPA;
+    memcpy((void *)(uintptr_t)dst, image, size);
+    cache_sync(dst, (uint32_t)size);
+    memset(&v->frame, 0, sizeof(v->frame));
+    v->frame.epc = VCPU_LOAD_GPA;               /* kseg0 view: real = GPA */
+    v->frame.gpr[4] = v->ram_size;              /* a0 */
+    return true;
+}
+
+void vcpu_run(vcpu_t *v)
+{
+    uint32_t ie = irq_save();
+    v->host_status = read_c0(C0_STATUS) & ~(ST_IE | ST_EXL);
+    current = v;
+    v->stopped = false;
+    hv_frame_t *f = enter(v, &v->frame, false);
+    if (f == &v->frame)
+        hthread_switch_frame(&v->host_ctx, f);
+    irq_restore(ie);
+}

@@ -1,0 +1,86 @@
+/* A VCPU: one guest run by trap-and-emulate on the real CPU (design note: vcpu.c). */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+#include "gtlb.h"
+#include "hthread.h"
+#include "vmap.h"
+
+/* Guest RAM: GPA 0 .. VCPU_RAM_SIZE - 1, host-physical VCPU_RAM_SIZE * (id + 1) onwards:
+ * guest 0 at 16 MiB, guest 1 at 32 MiB, ... above the hypervisor's image (1 MiB + a few
+ * hundred KiB) and below the top of RAM, where the loaders put kernel files and initrds. */
+#define VCPU_RAM_SIZE       (16u << 20)
+/* The board's I/O (GT-64120 windows, FPGA, boot flash): never mapped, every access traps. */
+#define VCPU_GPA_IO         0x18000000u
+#define VCPU_GPA_IO_END     0x20000000u
+#define VCPU_GPA_UART       0x180003F8u     /* the virtual 16550 (ISA port 0x3F8) */
+#define VCPU_GPA_SOFTRES    0x1F000500u     /* the FPGA's software reset: 0x42 ends the guest */
+/* Where vcpu_load puts a guest image, and where the guest starts (arch 0x80001000). */
+#define VCPU_LOAD_GPA       0x00001000u
+
+#define VCPU_NAME_MAX       8
+#define VCPU_LINE_MAX       200             /* virtual UART output, one line at a time */
+#define VCPU_PRID           0x00019300u     /* MIPS 24Kc */
+
+typedef struct vcpu {
+    char name[VCPU_NAME_MAX];
+    uint8_t id;
+    bool stopped;
+    uint32_t ram_hpa;           /* host physical base of GPA 0 */
+    uint32_t ram_size;
+
+    /* The guest's registers while it is not in the CPU (before its first entry: PC = its
+     * real entry point). Once it runs, its live frame is the one exception.S saved. */
+    hv_frame_t frame;
+
+    /* Soft CP0 (architectural values; TLB registers in `tlb`). */
+    uint32_t status, cause, epc, errorepc, badvaddr, ebase;
+    uint32_t config0;           /* only K0 is writable */
+    uint32_t compare;
+    uint32_t count_offset;      /* guest Count = host Count + count_offset */
+    uint32_t last_count;        /* guest Count when the timer was last checked */
+    uint32_t hwrena, userlocal;
+    bool timer_armed;           /* the host timer also fires at the guest's Compare */
+    gtlb_t tlb;
+    vmap_asids_t asids;
+
+    /* The virtual 16550. */
+    uint8_t uart_lcr, uart_scr;
+    size_t line_len;
+    char line[VCPU_LINE_MAX + 1];
+    bool mmio_logged;
+
+    /* Statistics. */
+    uint32_t exits[32];         /* by host ExcCode */
+    uint32_t emulated;          /* privileged instructions emulated */
+    uint32_t reflected;         /* exceptions delivered to the guest */
+    uint32_t shadow_fills;
+    uint32_t ticks;             /* the hypervisor's ticks taken while the guest ran */
+
+    /* The hypervisor context vcpu_run left, resumed when the guest stops. */
+    uint32_t host_status;
+    hthread_ctx_t host_ctx;
+    hv_frame_t host_frame;
+} vcpu_t;
+
+/* Once, before any VCPU: the host TLB (no entry of the hypervisor's; all are shadows). */
+void vcpu_host_init(void);
+/* A VCPU in its reset state (Status = BEV | ERL, EBase 0x80000000, empty guest TLB) with
+ * RAM at host physical `ram_hpa`. False when id >= VMAP_MAX_VCPUS. */
+bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32_t ram_size);
+/* Copies a flat guest image to VCPU_LOAD_GPA and sets the PC there; a0 = RAM size. */
+bool vcpu_load(vcpu_t *v, const void *image, size_t size);
+/* Runs the guest in the calling thread until it stops (FPGA reset, or the hypervisor
+ * stopped it). */
+void vcpu_run(vcpu_t *v);
+
+/* exception.c: an exception taken in user mode, i.e. while a guest ran. Returns the
+ * frame to restore: the guest's, or the hypervisor's when the guest stopped. */
+hv_frame_t *vcpu_exit(hv_frame_t *f);
+
+#endif
