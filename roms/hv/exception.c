@@ -71,8 +71,11 @@ hv_frame_t *exc_dispatch(hv_frame_t *f)
         return vcpu_exit(f);
     if (CAUSE_EXCCODE(f->cause) == EXC_INT) {
         uint32_t pending = f->cause & f->status & 0xFF00u;
-        if (pending & CAUSE_IP7)
-            return timer_interrupt() ? hthread_timer_tick(f) : f;
+        if (pending & CAUSE_IP7) {
+            bool tick = timer_interrupt();
+            /* The hypercore's threads share its slice; then the VCPU scheduler's turn. */
+            return vcpu_hypercore_interrupt(tick ? hthread_timer_tick(f) : f, tick);
+        }
         if (!pending)
             return f;                   /* withdrawn before we looked: nothing to do */
     }

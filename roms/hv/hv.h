@@ -67,6 +67,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
+int memcmp(const void *a, const void *b, size_t n);
 
 /* ---- printf.c: formatted output -------------------------------------------------------
  * %c %s %d %u %x %X %p %%, the flags '-' and '0', a width (digits or '*'), 'l' ignored.

@@ -2,52 +2,100 @@
 #include "hv.h"
 #include "hthread.h"
 #include "vcpu.h"
+#include "vsched.h"
 
 hv_boot_t hv_boot;
 
 /* The boot arguments are words: "selftest" runs the built-in self-test (also the default
- * when no word says otherwise), "guest" runs the hello guest as g0; both, in that order. */
-static bool boot_word(const char *word)
+ * when no word says otherwise); "guest=NAME[,NAME...]" starts one VCPU per name from the
+ * guest table (guests.S), g0, g1, ... in that order, and "guest" alone is "guest=hello".
+ * Both: the self-test first. */
+
+/* The word `word` or, with `value`, "word=..." (*value then points after the '='). */
+static bool boot_word_value(const char *word, const char **value)
 {
     size_t n = strlen(word);
     for (int32_t i = 1; i < hv_boot.argc; i++) {
         for (const char *p = hv_boot.argv[i]; *p; p++) {
-            bool start = p == hv_boot.argv[i] || p[-1] == ' ';
-            bool match = start;
+            bool match = p == hv_boot.argv[i] || p[-1] == ' ';
             for (size_t k = 0; match && k < n; k++)
                 match = p[k] == word[k];
-            if (match && (p[n] == '\0' || p[n] == ' '))
+            if (!match)
+                continue;
+            if (p[n] == '\0' || p[n] == ' ') {
+                if (value)
+                    *value = NULL;
                 return true;
+            }
+            if (value && p[n] == '=') {
+                *value = p + n + 1;
+                return true;
+            }
         }
     }
     return false;
 }
 
-/* roms/guests/hello, built in by guests.S. */
-extern const char guest_hello_image[], guest_hello_end[];
-extern char _end[];
-static vcpu_t hello_vcpu;
-
-/* Guest g0: its RAM is host physical 16 MiB .. 32 MiB (vcpu.h). */
-static void run_hello(void)
+static bool boot_word(const char *word)
 {
-    vcpu_t *v = &hello_vcpu;
-    uint32_t hpa = VCPU_RAM_SIZE;
-    uint32_t size = (uint32_t)(guest_hello_end - guest_hello_image);
-    if ((uint32_t)(uintptr_t)_end - KSEG0 > hpa || hv_boot.memsize < hpa + VCPU_RAM_SIZE) {
-        printf("hv: no room for guest g0 (%u MiB of RAM)\n", hv_boot.memsize >> 20);
-        return;
+    return boot_word_value(word, NULL);
+}
+
+/* guests.S: the table of built-in guests. */
+typedef struct guest_entry {
+    const char *name;
+    const char *image, *end;
+    uint32_t mode;              /* handed to the guest in a1 */
+} guest_entry_t;
+extern const guest_entry_t guest_table[], guest_table_end[];
+extern char _end[];
+
+static const guest_entry_t *find_guest(const char *name, size_t len)
+{
+    for (const guest_entry_t *g = guest_table; g < guest_table_end; g++)
+        if (strlen(g->name) == len && !memcmp(g->name, name, len))
+            return g;
+    return NULL;
+}
+
+static vcpu_t vcpu_slots[VSCHED_MAX_VCPUS];
+
+/* Guest gN gets VCPU_RAM_SIZE of RAM at host physical VCPU_RAM_SIZE * (N + 1) (vcpu.h):
+ * at most VSCHED_MAX_VCPUS guests (one host ASID block each), and as many as RAM holds. */
+static uint32_t load_guest(uint32_t n, const guest_entry_t *g)
+{
+    vcpu_t *v = &vcpu_slots[n];
+    char name[VCPU_NAME_MAX];
+    snprintf(name, sizeof(name), "g%u", n);
+    uint32_t hpa = VCPU_RAM_SIZE * (n + 1);
+    uint32_t size = (uint32_t)(g->end - g->image);
+    if (n >= VSCHED_MAX_VCPUS) {
+        printf("hv: no VCPU for guest %s (%s): at most %u guests\n", name, g->name,
+               VSCHED_MAX_VCPUS);
+        return 0;
     }
-    vcpu_host_init();
-    if (!vcpu_init(v, 0, "g0", hpa, VCPU_RAM_SIZE) ||
-        !vcpu_load(v, guest_hello_image, size)) {
-        printf("hv: guest g0 cannot be loaded\n");
-        return;
+    if ((uint32_t)(uintptr_t)_end - KSEG0 > VCPU_RAM_SIZE ||
+        hv_boot.memsize < hpa + VCPU_RAM_SIZE) {
+        printf("hv: no room for guest %s (%s): %u MiB of RAM holds %u guests of %u MiB\n",
+               name, g->name, hv_boot.memsize >> 20,
+               hv_boot.memsize / VCPU_RAM_SIZE ? hv_boot.memsize / VCPU_RAM_SIZE - 1 : 0,
+               VCPU_RAM_SIZE >> 20);
+        return 0;
     }
-    printf("hv: guest g0: %u MiB of RAM at host 0x%08x, image [%u bytes] at GPA 0x%08x\n",
-           VCPU_RAM_SIZE >> 20, hpa, size, VCPU_LOAD_GPA);
-    vcpu_run(v);
-    printf("hv: guest g0 was interrupted by the hypervisor's tick: %s\n",
+    if (!vcpu_init(v, (uint8_t)n, name, hpa, VCPU_RAM_SIZE) ||
+        !vcpu_load(v, g->image, size)) {
+        printf("hv: guest %s (%s) cannot be loaded\n", name, g->name);
+        return 0;
+    }
+    v->frame.gpr[5] = g->mode;                  /* a1 */
+    printf("hv: guest %s: %u MiB of RAM at host 0x%08x, image [%s, %u bytes] at GPA 0x%08x\n",
+           name, VCPU_RAM_SIZE >> 20, hpa, g->name, size, VCPU_LOAD_GPA);
+    return 1;
+}
+
+static void report(const vcpu_t *v)
+{
+    printf("hv: guest %s was interrupted by the hypervisor's tick: %s\n", v->name,
            v->ticks ? "yes" : "no");
     uint32_t exits = 0;
     for (unsigned i = 0; i < 32; i++)
@@ -55,11 +103,47 @@ static void run_hello(void)
     /* Int exits that were not ticks: the host timer woke the CPU at the guest's Compare
      * (on QEMU, whose timers follow the host's clock, a loaded host may deliver it so late
      * that the tick is due by then: informational only). */
-    printf("hv: guest g0 statistics [%u exits: %u Int (%u ticks, %u guest timer deadlines), "
-           "%u CpU, %u TLB, %u reflected, %u emulated, %u shadow fills]\n", exits,
-           v->exits[0], v->ticks, v->exits[0] - v->ticks,
-           v->exits[11],
-           v->exits[1] + v->exits[2] + v->exits[3], v->reflected, v->emulated, v->shadow_fills);
+    printf("hv: guest %s statistics [%u exits: %u Int (%u ticks, %u guest timer deadlines), "
+           "%u CpU, %u TLB, %u reflected, %u emulated, %u shadow fills, %u runs, %u waits]\n",
+           v->name, exits, v->exits[0], v->ticks, v->exits[0] - v->ticks, v->exits[11],
+           v->exits[1] + v->exits[2] + v->exits[3], v->reflected, v->emulated,
+           v->shadow_fills, v->runs, v->waits);
+}
+
+/* Starts the guests `list` names (comma-separated) and waits in the main thread (on the
+ * hypercore) until every one has exited or been stopped. */
+static void run_guests(const char *list)
+{
+    uint32_t n = 0;
+    vcpu_host_init();
+    for (const char *p = list; *p && *p != ' ';) {
+        size_t len = 0;
+        while (p[len] && p[len] != ',' && p[len] != ' ')
+            len++;
+        const guest_entry_t *g = find_guest(p, len);
+        if (!g) {
+            char name[24];
+            size_t k = len < sizeof(name) - 1 ? len : sizeof(name) - 1;
+            memcpy(name, p, k);
+            name[k] = '\0';
+            printf("hv: no guest named '%s' (guests.S)\n", name);
+        }
+        else
+            n += load_guest(n, g);
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    if (!n)
+        return;
+    vcpu_t *list_v[VSCHED_MAX_VCPUS];
+    for (uint32_t i = 0; i < n; i++)
+        list_v[i] = &vcpu_slots[i];
+    vcpu_sched_start(list_v, n);
+    while (vcpu_live())
+        hthread_sleep(1);
+    for (uint32_t i = 0; i < n; i++)
+        report(&vcpu_slots[i]);
 }
 
 void hv_main(int32_t argc, const char *const *argv, const char *const *envp, uint32_t memsize);
@@ -75,11 +159,12 @@ void hv_main(int32_t argc, const char *const *argv, const char *const *envp, uin
     irq_enable();
     printf("hv: timer %u Hz on IP7, slice %u ticks, %u thread slots of %u bytes\n",
            TIMER_HZ, HTHREAD_SLICE_TICKS, HTHREAD_MAX, HTHREAD_STACK_SIZE);
-    bool guest = boot_word("guest");
+    const char *guests = NULL;
+    bool guest = boot_word_value("guest", &guests);
     if (boot_word("selftest") || !guest)
         selftest_run();
     if (guest)
-        run_hello();
+        run_guests(guests ? guests : "hello");
     hv_halt();
 }
 

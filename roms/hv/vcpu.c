@@ -53,8 +53,7 @@
  * the guest's (timer_set_deadline), so the match comes on time even if the guest never
  * exits; otherwise the hypervisor's 100 Hz tick bounds the delay. Before every
  * return into the guest, a pending unmasked interrupt (IE = 1, EXL = ERL = 0) is delivered
- * to its vector. WAIT idles in the hypervisor until a virtual interrupt is pending or the
- * next tick of the hypervisor is due.
+ * to its vector. WAIT gives the CPU away until the guest's Compare (Scheduling, below).
  *
  * MMIO. GPA 0x18000000-0x1FFFFFFF is never mapped. A fault there decodes the load/store
  * (vexc_decode_ldst) read through the host mapping of the guest's RAM and emulates it: the
@@ -62,17 +61,34 @@
  * "[name] "; LSR = THRE | TEMT), the FPGA software reset at 0x1F000500 (0x42 stops the
  * VCPU: "hv: guest NAME exited"). Anything else is logged once and reflected as DBE.
  *
- * Scheduling. For now vcpu_run is called from a hypervisor thread (main) and keeps the CPU
- * until its guest stops: the ticks taken in guest mode count time and return to the guest,
- * and no hypercore thread runs meanwhile. Next: a VCPU becomes a scheduled entity of its
- * own (a sched_entity_t beside the hypercore's, with its own slice): a tick in guest mode
- * that ends the slice saves the guest frame in the vcpu_t (as hthread_timer_tick does for
- * a thread) and returns another entity's frame; entering a VCPU then restores its frame,
- * its host EntryHi and its virtual timer. */
+ * Scheduling (design note in vsched.c). Every VCPU, and the hypercore as one, is an entry
+ * of the VCPU scheduler's round robin. The running VCPU's registers are the frame
+ * exception.S saved; one that is not running keeps them in vcpu_t.frame (with frame_bd:
+ * its PC is a branch whose delay slot was interrupted). Switching is returning another
+ * frame: a VCPU's (entered through enter(), which restores its host ASID and virtual
+ * timer) or the hypercore's (hypercore_frame, the thread it ran when it lost the CPU).
+ * WAIT parks the VCPU until its Compare (host timer armed for the earliest waiter).
+ *
+ * Watchdog (containment). The guest cannot mask the host's tick (it runs in user mode
+ * with the host's IE and IM7 set), so the hypervisor always gets the CPU back; what it
+ * must decide is when a guest is beyond help. Two rules stop a VCPU with a report
+ * "hv: guest gN stopped: <reason> at pc 0x<arch pc>", after which its shadow entries are
+ * dropped and the other entries share its time:
+ *   - VCPU_WD_QUIET_TICKS consecutive ticks taken with the guest unable to take an
+ *     interrupt (its IE clear or EXL/ERL set) and no exit of its own in between: a guest
+ *     kernel spinning with interrupts off never recovers (0.5 s of its own CPU time: far
+ *     above any sane critical section, and counted only while it runs);
+ *   - VCPU_WD_STORM exceptions reflected into the guest without an ERET in between: its
+ *     vectors are missing or fault themselves (a guest that jumps anywhere, runs garbage
+ *     with no handler), so it would trap forever.
+ * A guest that misbehaves but keeps handling its exceptions (ERET) and its interrupts is
+ * not stopped: it only uses its own slices. A WAIT with the timer interrupt masked can
+ * never end and stops the VCPU too. */
 #include "hv.h"
 #include "branch.h"
 #include "vcpu.h"
 #include "vexc.h"
+#include "vsched.h"
 
 #define CAUSE_CE(c)     (((c) >> 28) & 3u)
 #define ST_CU0          0x10000000u
@@ -93,6 +109,13 @@
 
 static vcpu_t *current;
 static uint32_t host_tlb_size;
+
+/* The VCPU scheduler: the queue (vsched.c), the VCPUs by id, the hypercore's frame. */
+static vsched_t vs;
+static vcpu_t *vcpus[VSCHED_MAX_VCPUS];
+static hv_frame_t hypercore_frame;
+
+static hv_frame_t *reschedule(void);
 
 /* ---- Host TLB ------------------------------------------------------------------------ */
 
@@ -208,34 +231,35 @@ static void cache_sync(uint32_t addr, uint32_t size)
 
 /* ---- Stopping ------------------------------------------------------------------------ */
 
-/* The frame that returns into vcpu_run (from its hthread_switch_frame call). */
-static hv_frame_t *leave(vcpu_t *v)
+static void flush_line(vcpu_t *v);
+
+/* The guest's PC as its own CP0 would show it (the real PC when it has no arch value). */
+static uint32_t arch_pc(const vcpu_t *v, uint32_t pc)
 {
-    hv_frame_t *f = &v->host_frame;
-    memset(f, 0, sizeof(*f));
-    for (unsigned i = 0; i < 8; i++)
-        f->gpr[REG_S0 + i] = v->host_ctx.s[i];
-    f->gpr[REG_FP] = v->host_ctx.fp;
-    f->gpr[REG_GP] = v->host_ctx.gp;
-    f->gpr[REG_SP] = v->host_ctx.sp;
-    f->gpr[REG_RA] = v->host_ctx.ra;
-    f->epc = v->host_ctx.ra;
-    f->status = v->host_status;
+    uint32_t arch;
+    return vmap_to_arch(pc, vmap_guest_kernel(v->status), &arch) ? arch : pc;
+}
+
+/* v never runs again: its queue entry STOPPED, its shadow entries dropped; the next entry
+ * gets the CPU. */
+static hv_frame_t *retire(vcpu_t *v)
+{
+    if (v->line_len)
+        flush_line(v);
+    v->stopped = true;
+    vsched_stop(&vs, v->id);
     write_c0(C0_ENTRYHI, 0);
-    if (v->timer_armed)
-        timer_set_deadline(false, 0);
-    v->timer_armed = false;
+    shadow_flush(v);
     current = NULL;
-    return f;
+    return reschedule();
 }
 
 static hv_frame_t *stop_guest(vcpu_t *v, hv_frame_t *f, const char *why)
 {
-    printf("hv: guest %s stopped: %s\n", v->name, why);
-    printf("  pc 0x%08x  Cause 0x%08x  BadVAddr 0x%08x  guest Status 0x%08x\n", f->epc,
-           f->cause, f->badvaddr, v->status);
-    v->stopped = true;
-    return leave(v);
+    printf("hv: guest %s stopped: %s at pc 0x%08x\n", v->name, why, arch_pc(v, f->epc));
+    printf("hv: guest %s state [Cause 0x%08x BadVAddr 0x%08x guest Status 0x%08x]\n",
+           v->name, f->cause, f->badvaddr, v->status);
+    return retire(v);
 }
 
 /* ---- Reflecting exceptions into the guest --------------------------------------------- */
@@ -266,6 +290,8 @@ static bool reflect_at(vcpu_t *v, hv_frame_t *f, uint32_t pc, unsigned exccode, 
         return false;
     f->epc = real;
     v->reflected++;
+    if (exccode != VEXC_INT)
+        v->wd_unreturned++;
     return true;
 }
 
@@ -294,6 +320,19 @@ static void vtimer_update(vcpu_t *v)
     v->last_count = now;
 }
 
+/* The host timer's early deadline: the earliest of the running guest's Compare (`own`,
+ * when `have_own`) and the wake times of the VCPUs in WAIT. */
+static void arm_timer(uint32_t own, bool have_own)
+{
+    uint32_t now = read_count(), wake;
+    if (vsched_next_wake(&vs, now, &wake) &&
+        (!have_own || (int32_t)(wake - now) < (int32_t)(own - now))) {
+        own = wake;
+        have_own = true;
+    }
+    timer_set_deadline(have_own, own);
+}
+
 /* Last step before every return into the guest: a pending interrupt is delivered, the
  * host runs the guest in user mode with the host ASID of its view. `bd`: f->epc is a
  * branch whose delay slot was interrupted (the exit resumes at the branch). */
@@ -314,9 +353,7 @@ static hv_frame_t *enter(vcpu_t *v, hv_frame_t *f, bool bd)
             armed = true;
         }
     }
-    if (!armed && v->timer_armed)
-        timer_set_deadline(false, 0);
-    v->timer_armed = armed;
+    arm_timer(armed ? v->compare - v->count_offset : 0, armed);
     if (vexc_interrupt_pending(v->status, v->cause) &&
         !reflect_at(v, f, f->epc, VEXC_INT, bd, false, 0))
         return stop_guest(v, f, "its PC is outside its address space");
@@ -460,14 +497,21 @@ static bool emulate_rdhwr(vcpu_t *v, hv_frame_t *f, const emul_insn_t *e)
     return true;
 }
 
-/* WAIT: idle until a virtual interrupt is pending or the hypervisor's tick is due. */
-static void emulate_wait(vcpu_t *v)
+/* WAIT, with the guest's PC already past it: an interrupt the guest's IM lets through
+ * wakes it at once (whatever its IE, as the hardware does); else the VCPU gives the CPU
+ * away until its Compare, and is resumed past the WAIT with the interrupt pending. */
+static hv_frame_t *emulate_wait(vcpu_t *v, hv_frame_t *f)
 {
-    for (;;) {
-        vtimer_update(v);
-        if (vexc_interrupt_pending(v->status, v->cause) || (read_c0(C0_CAUSE) & CAUSE_IP7))
-            return;
-    }
+    vtimer_update(v);
+    if (v->cause & v->status & VEXC_STATUS_IM)
+        return enter(v, f, false);
+    if (!(v->status & ST_IM7))
+        return stop_guest(v, f, "WAIT with every interrupt masked (it would sleep forever)");
+    vsched_wait(&vs, v->id, v->compare - v->count_offset);
+    v->frame = *f;
+    v->frame_bd = false;
+    v->waits++;
+    return reschedule();
 }
 
 static hv_frame_t *emulate_eret(vcpu_t *v, hv_frame_t *f)
@@ -512,6 +556,7 @@ static hv_frame_t *emulate_cpu(vcpu_t *v, hv_frame_t *f)
     emul_insn_t e = emul_decode(insn);
     if (e.op == EMUL_ERET) {
         v->emulated++;
+        v->wd_unreturned = 0;
         return emulate_eret(v, f);
     }
     if (e.op == EMUL_UNKNOWN || e.op == EMUL_RDHWR)
@@ -547,8 +592,8 @@ static hv_frame_t *emulate_cpu(vcpu_t *v, hv_frame_t *f)
         gtlb_tlbp(&v->tlb);
         break;
     case EMUL_WAIT:
-        emulate_wait(v);
-        break;
+        f->epc = pc;
+        return emulate_wait(v, f);
     case EMUL_CACHE:
         emulate_cache(v, f, &e);
         break;
@@ -577,7 +622,7 @@ static hv_frame_t *emulate_ri(vcpu_t *v, hv_frame_t *f)
 
 /* ---- Emulated devices ----------------------------------------------------------------- */
 
-static void uart_flush(vcpu_t *v)
+static void flush_line(vcpu_t *v)
 {
     v->line[v->line_len] = '\0';
     printf("[%s] %s\n", v->name, v->line);
@@ -589,12 +634,12 @@ static void uart_putc(vcpu_t *v, char c)
     if (c == '\r')
         return;
     if (c == '\n') {
-        uart_flush(v);
+        flush_line(v);
         return;
     }
     v->line[v->line_len++] = c;
     if (v->line_len == VCPU_LINE_MAX)
-        uart_flush(v);
+        flush_line(v);
 }
 
 /* One device access; false when nothing is there. */
@@ -618,8 +663,6 @@ static bool device_access(vcpu_t *v, uint32_t gpa, bool store, uint32_t *value)
     }
     if (gpa == VCPU_GPA_SOFTRES) {
         if (store && (*value & 0xFFu) == SOFTRES_GORESET) {
-            if (v->line_len)
-                uart_flush(v);
             v->stopped = true;
         }
         if (!store)
@@ -655,8 +698,10 @@ static hv_frame_t *mmio(vcpu_t *v, hv_frame_t *f, uint32_t gpa, bool store)
     if (!device_access(v, gpa, store, &value))
         return bus_error(v, f, false, store, gpa);
     if (v->stopped) {
+        if (v->line_len)
+            flush_line(v);
         printf("hv: guest %s exited\n", v->name);
-        return leave(v);
+        return retire(v);
     }
     if (!store)
         set_gpr(f, l.rt, vexc_load_value(&l, value));
@@ -717,11 +762,38 @@ hv_frame_t *vcpu_exit(hv_frame_t *f)
         panic("hv: user-mode exception with no guest running (pc 0x%08x)", f->epc);
     unsigned code = CAUSE_EXCCODE(f->cause);
     v->exits[code]++;
+    if (code != VEXC_INT)
+        v->wd_exits++;
+    if (v->wd_unreturned >= VCPU_WD_STORM) {
+        char why[64];
+        snprintf(why, sizeof(why), "%u exceptions reflected without an ERET", VCPU_WD_STORM);
+        return stop_guest(v, f, why);
+    }
     switch (code) {
-    case VEXC_INT:
-        if ((f->cause & f->status & CAUSE_IP7) && timer_interrupt())
-            v->ticks++;
-        return enter(v, f, (f->cause & CAUSE_BD) != 0);
+    case VEXC_INT: {
+        bool bd = (f->cause & CAUSE_BD) != 0;
+        bool tick = (f->cause & f->status & CAUSE_IP7) && timer_interrupt();
+        vsched_wake_due(&vs, read_count());
+        if (!tick)
+            return enter(v, f, bd);
+        v->ticks++;
+        if ((v->status & (ST_IE | ST_EXL | ST_ERL)) != ST_IE && !v->wd_exits)
+            v->wd_quiet++;
+        else
+            v->wd_quiet = 0;
+        v->wd_exits = 0;
+        if (v->wd_quiet >= VCPU_WD_QUIET_TICKS) {
+            char why[64];
+            snprintf(why, sizeof(why), "looped with interrupts off for %u ticks",
+                     VCPU_WD_QUIET_TICKS);
+            return stop_guest(v, f, why);
+        }
+        if (!vsched_tick(&vs))
+            return enter(v, f, bd);
+        v->frame = *f;
+        v->frame_bd = bd;
+        return reschedule();
+    }
     case VEXC_CPU:
         if (CAUSE_CE(f->cause))
             return reflect(v, f, VEXC_CPU, CAUSE_CE(f->cause));
@@ -781,14 +853,55 @@ bool vcpu_load(vcpu_t *v, const void *image, size_t size)
     return true;
 }
 
-void vcpu_run(vcpu_t *v)
+/* ---- Scheduling (vsched.c) -------------------------------------------------------------- */
+
+/* Gives the CPU to the entry the queue picks: a VCPU's frame through enter(), or the
+ * hypercore's. The entry that had it must have saved its frame already. */
+static hv_frame_t *reschedule(void)
+{
+    uint32_t next = vsched_pick(&vs);
+    if (next == VSCHED_HYPERCORE(&vs)) {
+        current = NULL;
+        write_c0(C0_ENTRYHI, 0);
+        arm_timer(0, false);
+        return &hypercore_frame;
+    }
+    vcpu_t *v = vcpus[next];
+    current = v;
+    v->runs++;
+    /* enter() may stop the guest (its PC has no place in the map), which reschedules
+     * again: at most once per VCPU, then the hypercore. */
+    return enter(v, &v->frame, v->frame_bd);
+}
+
+void vcpu_sched_start(vcpu_t *const *list, uint32_t n)
 {
     uint32_t ie = irq_save();
-    v->host_status = read_c0(C0_STATUS) & ~(ST_IE | ST_EXL);
-    current = v;
-    v->stopped = false;
-    hv_frame_t *f = enter(v, &v->frame, false);
-    if (f == &v->frame)
-        hthread_switch_frame(&v->host_ctx, f);
+    vsched_init(&vs, n, VCPU_SLICE_TICKS, HYPERCORE_SLICE_TICKS);
+    for (uint32_t i = 0; i < n && i < VSCHED_MAX_VCPUS; i++) {
+        vcpus[i] = list[i];
+        list[i]->stopped = false;
+    }
     irq_restore(ie);
+}
+
+uint32_t vcpu_live(void)
+{
+    return vsched_live(&vs);
+}
+
+hv_frame_t *vcpu_hypercore_interrupt(hv_frame_t *f, bool tick)
+{
+    if (!vs.n)
+        return f;
+    vsched_wake_due(&vs, read_count());
+    bool give = tick && vsched_tick(&vs);
+    if (!give && hthread_self() == hthread_idle())
+        give = vsched_other_ready(&vs);     /* nothing to do here: the slice goes */
+    if (!give) {
+        arm_timer(0, false);
+        return f;
+    }
+    hypercore_frame = *f;
+    return reschedule();
 }

@@ -27,6 +27,15 @@
 #define VCPU_LINE_MAX       200             /* virtual UART output, one line at a time */
 #define VCPU_PRID           0x00019300u     /* MIPS 24Kc */
 
+/* The VCPU scheduler's slices, in ticks (TIMER_HZ): each VCPU's, and the whole
+ * hypercore's (its threads share it; hthread.h's slice divides it among them). */
+#define VCPU_SLICE_TICKS        2
+#define HYPERCORE_SLICE_TICKS   1
+/* The watchdog (vcpu.c): ticks with interrupts off and no exit; exceptions reflected
+ * without an ERET. */
+#define VCPU_WD_QUIET_TICKS     50u
+#define VCPU_WD_STORM           1000u
+
 typedef struct vcpu {
     char name[VCPU_NAME_MAX];
     uint8_t id;
@@ -45,7 +54,6 @@ typedef struct vcpu {
     uint32_t count_offset;      /* guest Count = host Count + count_offset */
     uint32_t last_count;        /* guest Count when the timer was last checked */
     uint32_t hwrena, userlocal;
-    bool timer_armed;           /* the host timer also fires at the guest's Compare */
     gtlb_t tlb;
     vmap_asids_t asids;
 
@@ -62,10 +70,15 @@ typedef struct vcpu {
     uint32_t shadow_fills;
     uint32_t ticks;             /* the hypervisor's ticks taken while the guest ran */
 
-    /* The hypervisor context vcpu_run left, resumed when the guest stops. */
-    uint32_t host_status;
-    hthread_ctx_t host_ctx;
-    hv_frame_t host_frame;
+    /* Scheduling (vsched.c): the registers while another entry has the CPU. */
+    bool frame_bd;              /* frame.epc is a branch whose delay slot was interrupted */
+    uint32_t runs;              /* times it was given the CPU */
+    uint32_t waits;             /* WAITs that gave the CPU away */
+
+    /* The watchdog (vcpu.c design note). */
+    uint32_t wd_exits;          /* exits other than interrupts since the last tick */
+    uint32_t wd_quiet;          /* consecutive ticks with interrupts off and no exit */
+    uint32_t wd_unreturned;     /* exceptions reflected since the last ERET */
 } vcpu_t;
 
 /* Once, before any VCPU: the host TLB (no entry of the hypervisor's; all are shadows). */
@@ -75,9 +88,14 @@ void vcpu_host_init(void);
 bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32_t ram_size);
 /* Copies a flat guest image to VCPU_LOAD_GPA and sets the PC there; a0 = RAM size. */
 bool vcpu_load(vcpu_t *v, const void *image, size_t size);
-/* Runs the guest in the calling thread until it stops (FPGA reset, or the hypervisor
- * stopped it). */
-void vcpu_run(vcpu_t *v);
+/* Makes the n loaded VCPUs (ids 0 .. n-1, in that order) entries of the VCPU scheduler
+ * beside the hypercore (vsched.c): they run from the next tick on, in turn. */
+void vcpu_sched_start(vcpu_t *const *vcpus, uint32_t n);
+/* VCPUs that have not exited or been stopped. */
+uint32_t vcpu_live(void);
+/* exception.c: a timer interrupt taken in the hypercore (after hthread_timer_tick when it
+ * was a tick): may end the hypercore's slice and return a VCPU's frame instead. */
+hv_frame_t *vcpu_hypercore_interrupt(hv_frame_t *f, bool tick);
 
 /* exception.c: an exception taken in user mode, i.e. while a guest ran. Returns the
  * frame to restore: the guest's, or the hypervisor's when the guest stopped. */

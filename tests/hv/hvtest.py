@@ -2,13 +2,21 @@
 """System test of the hypervisor firmware (roms/hv), booted through the boot ROM like a
 Linux kernel, on kseg and on QEMU's Malta.
 
-  hvtest.py --kseg KSEG --hv HV.ELF selftest|guest
-  hvtest.py --qemu QEMU --bios BOOTROM.swapped.bin --hv HV.ELF selftest|guest
+  hvtest.py --kseg KSEG --hv HV.ELF selftest|guest|two-guests|bad-guest
+  hvtest.py --qemu QEMU --bios BOOTROM.swapped.bin --hv HV.ELF selftest|guest|...
 
 selftest: the built-in self-test (no boot arguments: its default). guest: `-append guest`,
 the hello guest (roms/guests/hello) as g0 by trap-and-emulate; every one of its checks
 must PASS, the hypervisor must report "guest g0 exited", and the output is compared with
 tests/hv/guest.expected like the self-test's.
+
+two-guests: `-append guest=hello,hello`, two hello guests interleaved by the VCPU
+scheduler: both pass every check and exit. bad-guest: `-append guest=hello,bad`: the bad
+guest (roms/guests/bad) spins with its interrupts off and the hypervisor's watchdog stops
+it with a report while g0 passes every check. Where guests interleave, the output is
+compared per guest (two-guests.expected, bad-guest.expected): the sequence of each
+guest's lines ("[gN] ..." and "hv: guest gN ...") and of the hypervisor's other lines, in
+order within each, numbers in [] aside.
 
 On kseg the ELF goes in with -kernel; QEMU has no -kernel for a -bios firmware, so the test
 writes the file and a boot descriptor into RAM with QEMU's generic loader, exactly as
@@ -43,9 +51,10 @@ def hv_lines(text):
     lines = text[start + 1:].splitlines() if start >= 0 else []
     kept = []
     for line in lines:
-        for prefix in ("hv: ", "selftest: ", "[g0] "):     # "[g0] ": guest g0's console
-            if line.startswith(prefix):
-                kept.append(prefix + re.sub(r" ?\[[^\]]*\]", "", line[len(prefix):]))
+        m = re.match(r"hv: |selftest: |\[g\d+\] ", line)   # "[gN] ": guest gN's console
+        if m:
+            prefix = m.group(0)
+            kept.append(prefix + re.sub(r" ?\[[^\]]*\]", "", line[len(prefix):]))
     return kept
 
 
@@ -54,6 +63,27 @@ def compare_expected(got, path):
         want = f.read().splitlines()
     romtest.check(got == want, "not the expected output (numbers in [] aside):\n--- got\n%s\n"
                   "--- expected\n%s" % ("\n".join(got), "\n".join(want)))
+
+
+def per_guest(lines):
+    """Lines grouped by guest (by "[gN] " and "hv: guest gN"), the rest under "hv"."""
+    groups = {}
+    for line in lines:
+        m = re.match(r"\[(g\d+)\] |hv: guest (g\d+)\b", line)
+        key = (m.group(1) or m.group(2)) if m else "hv"
+        groups.setdefault(key, []).append(line)
+    return groups
+
+
+def compare_per_guest(got, path):
+    with open(path) as f:
+        want = f.read().splitlines()
+    g, w = per_guest(got), per_guest(want)
+    for key in sorted(set(g) | set(w)):
+        romtest.check(g.get(key) == w.get(key),
+                      "%s: not the expected lines (numbers in [] aside):\n--- got\n%s\n"
+                      "--- expected\n%s" % (key, "\n".join(g.get(key, [])),
+                                             "\n".join(w.get(key, []))))
 
 
 def test_selftest(emu, log, tmpdir, opts):
@@ -96,6 +126,72 @@ def test_guest(emu, log, tmpdir, opts):
     compare_expected(hv_lines(text), GUEST_EXPECTED)
 
 
+def run_guests(emu, log, tmpdir, opts, cmdline, last):
+    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv), cmdline=cmdline)
+    try:
+        s.expect(r"hv: guest %s statistics.*\n|hv: stopped\n" % last, RUN_TIMEOUT,
+                 "the end of the guests")
+        status = s.wait_exit()
+        text = s.text()
+    finally:
+        s.close()
+    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
+    return text
+
+
+def check_hello(text, guest):
+    romtest.check("hv: guest %s exited" % guest in text, "guest %s did not exit:\n%s"
+                  % (guest, text))
+    results = {name: verdict for verdict, name in
+               re.findall(r"^\[%s\] hello: (PASS|FAIL) ([\w-]+):" % guest, text, re.M)}
+    for name in GUEST_TESTS:
+        romtest.check(name in results, "%s: check %s did not run:\n%s" % (guest, name, text))
+        romtest.check(results[name] == "PASS", "%s: check %s failed:\n%s"
+                      % (guest, name, text))
+
+
+def test_two_guests(emu, log, tmpdir, opts):
+    text = run_guests(emu, log, tmpdir, opts, "guest=hello,hello", "g1")
+    check_hello(text, "g0")
+    check_hello(text, "g1")
+    compare_per_guest(hv_lines(text), os.path.join(HERE, "two-guests.expected"))
+
+
+def test_bad_guest(emu, log, tmpdir, opts):
+    text = run_guests(emu, log, tmpdir, opts, "guest=hello,bad", "g1")
+    check_hello(text, "g0")
+    romtest.check(re.search(r"^hv: guest g1 stopped: looped with interrupts off", text, re.M),
+                  "the bad guest g1 was not stopped by the watchdog:\n%s" % text)
+    compare_per_guest(hv_lines(text), os.path.join(HERE, "bad-guest.expected"))
+
+
+RTOS_TESTS = 20
+
+
+def check_rtos(text, guest):
+    """The rtos test kernel ran as `guest`: every one of its checks passed and it exited."""
+    results = re.findall(r"^\[%s\] rtos: (PASS|FAIL) ([\w-]+):" % guest, text, re.M)
+    romtest.check(len(results) == RTOS_TESTS and all(v == "PASS" for v, _ in results),
+                  "rtos checks of %s:\n%s" % (guest, text))
+    romtest.check(re.search(r"^\[%s\] rtos: %d passed, 0 failed" % (guest, RTOS_TESTS), text,
+                            re.M), "no rtos summary from %s:\n%s" % (guest, text))
+    romtest.check("hv: guest %s exited" % guest in text,
+                  "guest %s did not exit:\n%s" % (guest, text))
+
+
+def test_rtos(emu, log, tmpdir, opts):
+    text = run_guests(emu, log, tmpdir, opts, "guest=rtos", "g0")
+    check_rtos(text, "g0")
+    compare_expected(hv_lines(text), os.path.join(HERE, "rtos.expected"))
+
+
+def test_two_rtos(emu, log, tmpdir, opts):
+    """Issue 8's goal: two guests run their test suites to PASS at the same time."""
+    text = run_guests(emu, log, tmpdir, opts, "guest=rtos,rtos", "g1")
+    check_rtos(text, "g0")
+    check_rtos(text, "g1")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,7 +201,8 @@ def main():
     ap.add_argument("--hv", required=True, help="roms/hv/hv.elf")
     ap.add_argument("--ram", type=int, default=256, help="MiB")
     ap.add_argument("--log", help="write the whole conversation here")
-    ap.add_argument("test", choices=("selftest", "guest"))
+    ap.add_argument("test", choices=("selftest", "guest", "two-guests", "bad-guest", "rtos",
+                                     "two-rtos"))
     opts = ap.parse_args()
     if not opts.kseg and opts.qemu == "":
         print("SKIP: qemu-system-mipsel is not installed")
@@ -113,7 +210,8 @@ def main():
     if not opts.kseg and not (opts.qemu and opts.bios):
         ap.error("give --kseg, or --qemu and --bios")
     opts.console = "superio"
-    test = test_selftest if opts.test == "selftest" else test_guest
+    test = {"selftest": test_selftest, "guest": test_guest, "two-guests": test_two_guests,
+            "bad-guest": test_bad_guest, "rtos": test_rtos, "two-rtos": test_two_rtos}[opts.test]
     return romtest.run_one(opts, romtest.Emulator(opts),
                            lambda emu, log, tmpdir: test(emu, log, tmpdir, opts))
 
