@@ -2,8 +2,11 @@
  * with -nographic on kseg and QEMU). The boot ROM left it at 38400 8N1 and the GT-64120's
  * PCI I/O window at physical 0x18000000, so port N is at kseg1 ISA_IO + N (board.h).
  *
- * Output is polled: a character at a time when the transmitter is empty. Guests' virtual
- * serial ports will share this UART later; the management terminal reads lines from it. */
+ * Output is polled: a character at a time when the transmitter is empty. Input is polled
+ * too: the management terminal (term.c) reads its keys with console_getc_nowait and hands
+ * them to its line editor or to the guest whose console is attached (vcons.c), whose
+ * virtual serial ports are multiplexed on this UART. console_readline is the simple
+ * blocking reader for a thread that wants one line and nothing else. */
 #include "hv.h"
 #include "hthread.h"
 

@@ -107,6 +107,12 @@ const char *hthread_state_name(const hthread_t *t)
     return t->se.state < ARRAY_SIZE(names) ? names[t->se.state] : "?";
 }
 
+hthread_t *hthread_slot(uint32_t i)
+{
+    return i < HTHREAD_MAX && hthread_stacks[i].thread.in_use ? &hthread_stacks[i].thread
+                                                               : NULL;
+}
+
 /* ---- Creating threads ------------------------------------------------------------------ */
 
 static void hthread_trampoline(void) __attribute__((noreturn));
@@ -311,6 +317,7 @@ hv_frame_t *hthread_timer_tick(hv_frame_t *f)
         }
     }
     hthread_t *prev = hthread_self();
+    prev->ticks++;
     if (!sched_tick(&sched) || (!preemptive && &prev->se != sched.idle))
         return f;
     hthread_t *next = entity_thread(sched_pick_next(&sched));

@@ -47,6 +47,7 @@ typedef struct hthread {
     uint32_t wake_tick;
     uint32_t runs;              /* times it was given the CPU */
     uint32_t preemptions;       /* times the timer took the CPU from it */
+    uint32_t ticks;             /* timer ticks taken while it ran */
     hthread_saved_t saved;
     hthread_ctx_t ctx;
     hv_frame_t frame;
@@ -87,6 +88,8 @@ static inline hthread_t *hthread_current(void)
     return (hthread_t *)(uintptr_t)(sp & ~(uint32_t)(HTHREAD_STACK_SIZE - 1));
 }
 const char *hthread_state_name(const hthread_t *t);
+/* The thread in slot i (0 .. HTHREAD_MAX - 1), or NULL when the slot is free. */
+hthread_t *hthread_slot(uint32_t i);
 /* The canary between the hthread_t and the stack is intact. */
 bool hthread_stack_ok(const hthread_t *t);
 /* The deepest the thread's stack has reached so far, in bytes (a fill pattern's high-water

@@ -1,6 +1,7 @@
 /* The hypervisor's C entry: from start.S with the boot ROM's Linux-style arguments. */
 #include "hv.h"
 #include "hthread.h"
+#include "term.h"
 #include "vcpu.h"
 #include "vsched.h"
 
@@ -9,7 +10,9 @@ hv_boot_t hv_boot;
 /* The boot arguments are words: "selftest" runs the built-in self-test (also the default
  * when no word says otherwise); "guest=NAME[,NAME...]" starts one VCPU per name from the
  * guest table (guests.S), g0, g1, ... in that order, and "guest" alone is "guest=hello".
- * Both: the self-test first. */
+ * A name written "boot:NAME" starts that VCPU in the guest boot stage (roms/guests/boot)
+ * at its reset vector, which loads NAME's ELF file from the guest's flash: e.g.
+ * "guest=boot:rtos,rtos". Both: the self-test first. */
 
 /* The word `word` or, with `value`, "word=..." (*value then points after the '='). */
 static bool boot_word_value(const char *word, const char **value)
@@ -46,8 +49,10 @@ typedef struct guest_entry {
     const char *name;
     const char *image, *end;
     uint32_t mode;              /* handed to the guest in a1 */
+    const char *elf, *elf_end;  /* the same kernel as an ELF file for the boot stage, or 0 */
 } guest_entry_t;
 extern const guest_entry_t guest_table[], guest_table_end[];
+extern const char guest_boot_stage[], guest_boot_stage_end[];
 extern char _end[];
 
 static const guest_entry_t *find_guest(const char *name, size_t len)
@@ -62,7 +67,7 @@ static vcpu_t vcpu_slots[VSCHED_MAX_VCPUS];
 
 /* Guest gN gets VCPU_RAM_SIZE of RAM at host physical VCPU_RAM_SIZE * (N + 1) (vcpu.h):
  * at most VSCHED_MAX_VCPUS guests (one host ASID block each), and as many as RAM holds. */
-static uint32_t load_guest(uint32_t n, const guest_entry_t *g)
+static uint32_t load_guest(uint32_t n, const guest_entry_t *g, bool boot)
 {
     vcpu_t *v = &vcpu_slots[n];
     char name[VCPU_NAME_MAX];
@@ -82,14 +87,28 @@ static uint32_t load_guest(uint32_t n, const guest_entry_t *g)
                VCPU_RAM_SIZE >> 20);
         return 0;
     }
+    if (boot && !g->elf) {
+        printf("hv: guest %s: %s has no ELF file for the boot stage (guests.S)\n", name,
+               g->name);
+        return 0;
+    }
+    uint32_t stage_size = (uint32_t)(guest_boot_stage_end - guest_boot_stage);
+    uint32_t elf_size = boot ? (uint32_t)(g->elf_end - g->elf) : 0;
     if (!vcpu_init(v, (uint8_t)n, name, hpa, VCPU_RAM_SIZE) ||
-        !vcpu_load(v, g->image, size)) {
+        !(boot ? vcpu_load_boot(v, guest_boot_stage, stage_size, g->elf, elf_size)
+               : vcpu_load(v, g->image, size))) {
         printf("hv: guest %s (%s) cannot be loaded\n", name, g->name);
         return 0;
     }
     v->frame.gpr[5] = g->mode;                  /* a1 */
-    printf("hv: guest %s: %u MiB of RAM at host 0x%08x, image [%s, %u bytes] at GPA 0x%08x\n",
-           name, VCPU_RAM_SIZE >> 20, hpa, g->name, size, VCPU_LOAD_GPA);
+    if (boot)
+        printf("hv: guest %s: %u MiB of RAM at host 0x%08x, boot stage [%u bytes] in its ROM "
+               "at GPA 0x%08x, kernel [%s.elf, %u bytes] in its flash at GPA 0x%08x, both "
+               "read-only\n", name, VCPU_RAM_SIZE >> 20, hpa, stage_size, VCPU_GPA_BOOTROM,
+               g->name, elf_size, VCPU_GPA_FLASH);
+    else
+        printf("hv: guest %s: %u MiB of RAM at host 0x%08x, image [%s, %u bytes] at GPA "
+               "0x%08x\n", name, VCPU_RAM_SIZE >> 20, hpa, g->name, size, VCPU_LOAD_GPA);
     return 1;
 }
 
@@ -118,6 +137,9 @@ static void run_guests(const char *list)
     vcpu_host_init();
     for (const char *p = list; *p && *p != ' ';) {
         size_t len = 0;
+        bool boot = p[0] == 'b' && p[1] == 'o' && p[2] == 'o' && p[3] == 't' && p[4] == ':';
+        if (boot)
+            p += 5;
         while (p[len] && p[len] != ',' && p[len] != ' ')
             len++;
         const guest_entry_t *g = find_guest(p, len);
@@ -129,7 +151,7 @@ static void run_guests(const char *list)
             printf("hv: no guest named '%s' (guests.S)\n", name);
         }
         else
-            n += load_guest(n, g);
+            n += load_guest(n, g, boot);
         p += len;
         if (*p == ',')
             p++;
@@ -161,10 +183,15 @@ void hv_main(int32_t argc, const char *const *argv, const char *const *envp, uin
            TIMER_HZ, HTHREAD_SLICE_TICKS, HTHREAD_MAX, HTHREAD_STACK_SIZE);
     const char *guests = NULL;
     bool guest = boot_word_value("guest", &guests);
-    if (boot_word("selftest") || !guest)
+    bool term = boot_word("term");      /* the management terminal (term.c) */
+    if (boot_word("selftest") || !(guest || term))
         selftest_run();
+    if (term)
+        term_start();
     if (guest)
         run_guests(guests ? guests : "hello");
+    if (term)
+        term_wait();                    /* `halt` on the terminal ends the board */
     hv_halt();
 }
 

@@ -20,7 +20,18 @@
  *
  * Reset state. vcpu_load puts a flat image at GPA 0x1000 and starts it there in kernel
  * mode with Status = BEV | ERL, as after a reset, EBase = 0x80000000, a0 = its RAM size.
- * (The guest boot stage at arch 0xBFC00000 comes later: the hypervisor loads the kernel.)
+ * vcpu_load_boot instead starts the VCPU where a board starts, arch 0xBFC00000 (real
+ * 0x3FC00000, kseg1), same Status and a0, in a guest boot stage (roms/guests/boot) that is
+ * its "ROM" at GPA 0x1FC00000, with the kernel for it to load (an ELF file) in its "flash"
+ * at GPA 0x1E000000.
+ *
+ * Read-only windows. Those two are host pages (the images in the hypervisor's own
+ * .rodata, guests.S, shared by every VCPU booted from them) mapped into the guest. A
+ * shadow entry for them never has D, so a guest store there is a host TLB Modified (or a
+ * miss classified as a store) that never installs anything: it falls to the MMIO path,
+ * which finds no device and reflects a bus error, as writing a flash that is not in
+ * program mode would. Loads and fetches are direct; the emulator's own reads (fetching an
+ * instruction that trapped) go through guest_ptr like RAM.
  *
  * Exits. exception.c sends every exception taken in user mode here (vcpu_exit); the
  * hypervisor itself never runs in user mode. By host ExcCode:
@@ -57,9 +68,11 @@
  *
  * MMIO. GPA 0x18000000-0x1FFFFFFF is never mapped. A fault there decodes the load/store
  * (vexc_decode_ldst) read through the host mapping of the guest's RAM and emulates it: the
- * virtual 16550 at 0x180003F8 (THR to the board console, one line at a time prefixed with
- * "[name] "; LSR = THRE | TEMT), the FPGA software reset at 0x1F000500 (0x42 stops the
- * VCPU: "hv: guest NAME exited"). Anything else is logged once and reflected as DBE.
+ * virtual 16550 at 0x180003F8 (vuart.c's registers, vcons.c's console multiplexing: its
+ * output "[name] "-prefixed lines, or raw while the terminal attaches it; its interrupt
+ * line is the guest's Cause.IP2, refreshed with the timer's in vtimer_update), the FPGA
+ * software reset at 0x1F000500 (0x42 stops the VCPU: "hv: guest NAME exited"). Anything
+ * else is logged once and reflected as DBE.
  *
  * Scheduling (design note in vsched.c). Every VCPU, and the hypercore as one, is an entry
  * of the VCPU scheduler's round robin. The running VCPU's registers are the frame
@@ -86,6 +99,7 @@
  * never end and stops the VCPU too. */
 #include "hv.h"
 #include "branch.h"
+#include "vcons.h"
 #include "vcpu.h"
 #include "vexc.h"
 #include "vsched.h"
@@ -114,6 +128,7 @@ static uint32_t host_tlb_size;
 static vsched_t vs;
 static vcpu_t *vcpus[VSCHED_MAX_VCPUS];
 static hv_frame_t hypercore_frame;
+static vcpu_t boot_state[VSCHED_MAX_VCPUS];    /* each VCPU as it started (vcpu_reset) */
 
 static hv_frame_t *reschedule(void);
 
@@ -169,6 +184,18 @@ static uint8_t host_asid(vcpu_t *v)
     return asid;
 }
 
+/* The host physical address of `gpa` in one of v's read-only windows, if it is in one. */
+static bool rom_hpa(const vcpu_t *v, uint32_t gpa, uint32_t *hpa)
+{
+    for (uint32_t i = 0; i < v->roms; i++) {
+        if (gpa - v->rom[i].gpa < v->rom[i].size) {
+            *hpa = v->rom[i].hpa + (gpa - v->rom[i].gpa);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* A shadow entry for the page pair holding real VA `va`, both pages classified for a
  * load (D from the guest's mapping): a store to a clean page comes back as Mod. */
 static void shadow_install(vcpu_t *v, uint32_t va)
@@ -179,10 +206,15 @@ static void shadow_install(vcpu_t *v, uint32_t va)
         vmap_access_t a = vmap_classify(&v->tlb, v->status, v->config0, base + h * 0x1000u,
                                         false);
         lo[h] = 0;
-        if ((a.kind == VMAP_DIRECT || a.kind == VMAP_MAPPED) && a.gpa < v->ram_size) {
-            uint32_t hpa = v->ram_hpa + (a.gpa & ~0xFFFu);
+        uint32_t hpa;
+        bool ram = a.gpa < v->ram_size;
+        if ((a.kind == VMAP_DIRECT || a.kind == VMAP_MAPPED) &&
+            (ram || rom_hpa(v, a.gpa, &hpa))) {
+            if (ram)
+                hpa = v->ram_hpa + a.gpa;
+            hpa &= ~0xFFFu;
             uint32_t cca = a.cca == VMAP_CCA_UNCACHED ? VMAP_CCA_UNCACHED : 3u;
-            lo[h] = ((hpa >> 12) << 6) | (cca << 3) | (a.dirty ? TLB_D : 0) | TLB_V;
+            lo[h] = ((hpa >> 12) << 6) | (cca << 3) | (a.dirty && ram ? TLB_D : 0) | TLB_V;
         }
     }
     write_c0(C0_ENTRYHI, base | host_asid(v));
@@ -201,13 +233,19 @@ static void shadow_install(vcpu_t *v, uint32_t va)
 /* ---- Guest memory seen by the hypervisor ---------------------------------------------- */
 
 /* The hypervisor's (kseg0) pointer to guest real VA `va` as the guest sees it now, or
- * NULL when it is not the guest's RAM. */
+ * NULL when it is neither the guest's RAM nor one of its read-only windows (which the
+ * callers only read). */
 static void *guest_ptr(vcpu_t *v, uint32_t va)
 {
     vmap_access_t a = vmap_classify(&v->tlb, v->status, v->config0, va, false);
-    if ((a.kind != VMAP_DIRECT && a.kind != VMAP_MAPPED) || a.gpa >= v->ram_size)
+    uint32_t hpa;
+    if (a.kind != VMAP_DIRECT && a.kind != VMAP_MAPPED)
         return NULL;
-    return (void *)(uintptr_t)(KSEG0 + v->ram_hpa + a.gpa);
+    if (a.gpa < v->ram_size)
+        return (void *)(uintptr_t)(KSEG0 + v->ram_hpa + a.gpa);
+    if (rom_hpa(v, a.gpa, &hpa))
+        return (void *)(uintptr_t)(KSEG0 + hpa);
+    return NULL;
 }
 
 static bool fetch(vcpu_t *v, uint32_t va, uint32_t *insn)
@@ -231,8 +269,6 @@ static void cache_sync(uint32_t addr, uint32_t size)
 
 /* ---- Stopping ------------------------------------------------------------------------ */
 
-static void flush_line(vcpu_t *v);
-
 /* The guest's PC as its own CP0 would show it (the real PC when it has no arch value). */
 static uint32_t arch_pc(const vcpu_t *v, uint32_t pc)
 {
@@ -244,8 +280,7 @@ static uint32_t arch_pc(const vcpu_t *v, uint32_t pc)
  * gets the CPU. */
 static hv_frame_t *retire(vcpu_t *v)
 {
-    if (v->line_len)
-        flush_line(v);
+    vcons_flush(v->id);
     v->stopped = true;
     vsched_stop(&vs, v->id);
     write_c0(C0_ENTRYHI, 0);
@@ -318,6 +353,11 @@ static void vtimer_update(vcpu_t *v)
     if (vexc_timer_matched(v->last_count, now, v->compare))
         v->cause |= VEXC_CAUSE_TI | VEXC_CAUSE_IP7;
     v->last_count = now;
+    /* The virtual 16550's interrupt line is the guest's IP2 (vcons.c's design note). */
+    if (vcons_irq(v->id))
+        v->cause |= VCPU_CAUSE_IP2;
+    else
+        v->cause &= ~VCPU_CAUSE_IP2;
 }
 
 /* The host timer's early deadline: the earliest of the running guest's Compare (`own`,
@@ -505,9 +545,11 @@ static hv_frame_t *emulate_wait(vcpu_t *v, hv_frame_t *f)
     vtimer_update(v);
     if (v->cause & v->status & VEXC_STATUS_IM)
         return enter(v, f, false);
-    if (!(v->status & ST_IM7))
+    if (!(v->status & (ST_IM7 | VCPU_STATUS_IM2)))
         return stop_guest(v, f, "WAIT with every interrupt masked (it would sleep forever)");
-    vsched_wait(&vs, v->id, v->compare - v->count_offset);
+    /* With only its UART's IM2 it waits for input (vcpu_kick), however long that is. */
+    vsched_wait(&vs, v->id, (v->status & ST_IM7) ? v->compare - v->count_offset
+                                                 : read_count() + 0x7FFFFFFFu);
     v->frame = *f;
     v->frame_bd = false;
     v->waits++;
@@ -622,48 +664,22 @@ static hv_frame_t *emulate_ri(vcpu_t *v, hv_frame_t *f)
 
 /* ---- Emulated devices ----------------------------------------------------------------- */
 
-static void flush_line(vcpu_t *v)
-{
-    v->line[v->line_len] = '\0';
-    printf("[%s] %s\n", v->name, v->line);
-    v->line_len = 0;
-}
-
-static void uart_putc(vcpu_t *v, char c)
-{
-    if (c == '\r')
-        return;
-    if (c == '\n') {
-        flush_line(v);
-        return;
-    }
-    v->line[v->line_len++] = c;
-    if (v->line_len == VCPU_LINE_MAX)
-        flush_line(v);
-}
-
 /* One device access; false when nothing is there. */
 static bool device_access(vcpu_t *v, uint32_t gpa, bool store, uint32_t *value)
 {
     if (gpa >= VCPU_GPA_UART && gpa < VCPU_GPA_UART + 8u) {
+        /* Byte registers (vuart.h); a wider access reaches the register it starts at. */
         unsigned reg = gpa - VCPU_GPA_UART;
-        if (store) {
-            if (reg == UART_THR && !(v->uart_lcr & LCR_DLAB))
-                uart_putc(v, (char)*value);
-            else if (reg == UART_LCR)
-                v->uart_lcr = (uint8_t)*value;
-            else if (reg == UART_SCR)
-                v->uart_scr = (uint8_t)*value;
-        } else {
-            *value = reg == UART_LSR ? 0x60u            /* THRE | TEMT, nothing received */
-                   : reg == UART_LCR ? v->uart_lcr
-                   : reg == UART_SCR ? v->uart_scr : 0;
-        }
+        if (store)
+            vcons_write(v->id, reg, (uint8_t)*value);
+        else
+            *value = vcons_read(v->id, reg);
         return true;
     }
     if (gpa == VCPU_GPA_SOFTRES) {
         if (store && (*value & 0xFFu) == SOFTRES_GORESET) {
             v->stopped = true;
+            v->exited = true;
         }
         if (!store)
             *value = 0;
@@ -698,8 +714,7 @@ static hv_frame_t *mmio(vcpu_t *v, hv_frame_t *f, uint32_t gpa, bool store)
     if (!device_access(v, gpa, store, &value))
         return bus_error(v, f, false, store, gpa);
     if (v->stopped) {
-        if (v->line_len)
-            flush_line(v);
+        vcons_flush(v->id);
         printf("hv: guest %s exited\n", v->name);
         return retire(v);
     }
@@ -719,14 +734,16 @@ static hv_frame_t *tlb_fault(vcpu_t *v, hv_frame_t *f, unsigned code)
     vmap_access_t a = vmap_classify(&v->tlb, v->status, v->config0, va, store);
     switch (a.kind) {
     case VMAP_DIRECT:
-    case VMAP_MAPPED:
-        if (a.gpa < v->ram_size) {
+    case VMAP_MAPPED: {
+        uint32_t hpa;
+        if (a.gpa < v->ram_size || (!store && rom_hpa(v, a.gpa, &hpa))) {
             shadow_install(v, va);
             return enter(v, f, bd);
         }
         if (!fetch_fault && a.gpa >= VCPU_GPA_IO && a.gpa < VCPU_GPA_IO_END)
             return mmio(v, f, a.gpa, store);
         return bus_error(v, f, fetch_fault, store, a.gpa);
+    }
     case VMAP_TLB_REFILL:
     case VMAP_TLB_INVALID:
     case VMAP_TLB_MODIFIED: {
@@ -837,6 +854,7 @@ bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32
     v->config0 = CONFIG0_RO | VMAP_CCA_UNCACHED;
     v->last_count = guest_count(v);
     gtlb_reset(&v->tlb);
+    vcons_reset(id, v->name);
     return true;
 }
 
@@ -847,8 +865,38 @@ bool vcpu_load(vcpu_t *v, const void *image, size_t size)
     uint32_t dst = KSEG0 + v->ram_hpa + VCPU_LOAD_GPA;
     memcpy((void *)(uintptr_t)dst, image, size);
     cache_sync(dst, (uint32_t)size);
+    v->image = image;                           /* for vcpu_reset */
+    v->image_size = size;
     memset(&v->frame, 0, sizeof(v->frame));
     v->frame.epc = VCPU_LOAD_GPA;               /* kseg0 view: real = GPA */
+    v->frame.gpr[4] = v->ram_size;              /* a0 */
+    return true;
+}
+
+/* One read-only window: `image` (page-aligned, in the hypervisor's kseg0 image) at GPA
+ * `gpa`, rounded up to whole pages, at most VCPU_ROM_WINDOW. */
+static bool map_rom(vcpu_t *v, uint32_t gpa, const void *image, size_t size)
+{
+    uint32_t addr = (uint32_t)(uintptr_t)image;
+    if (v->roms == VCPU_ROMS || (addr & 0xFFFu) || addr < KSEG0 || addr >= KSEG1 || !size ||
+        size > VCPU_ROM_WINDOW)
+        return false;
+    cache_sync(addr, (uint32_t)size);   /* the guest reads it uncached (kseg1) */
+    v->rom[v->roms++] = (struct vcpu_rom){ gpa, ((uint32_t)size + 0xFFFu) & ~0xFFFu,
+                                           addr - KSEG0 };
+    return true;
+}
+
+bool vcpu_load_boot(vcpu_t *v, const void *stage, size_t stage_size, const void *kernel,
+                    size_t kernel_size)
+{
+    uint32_t reset;
+    if (!map_rom(v, VCPU_GPA_BOOTROM, stage, stage_size) ||
+        !map_rom(v, VCPU_GPA_FLASH, kernel, kernel_size) ||
+        !vmap_to_real(VCPU_RESET_VECTOR, true, &reset))
+        return false;
+    memset(&v->frame, 0, sizeof(v->frame));
+    v->frame.epc = reset;                       /* arch 0xBFC00000 = real 0x3FC00000 */
     v->frame.gpr[4] = v->ram_size;              /* a0 */
     return true;
 }
@@ -881,6 +929,7 @@ void vcpu_sched_start(vcpu_t *const *list, uint32_t n)
     for (uint32_t i = 0; i < n && i < VSCHED_MAX_VCPUS; i++) {
         vcpus[i] = list[i];
         list[i]->stopped = false;
+        boot_state[i] = *list[i];               /* for vcpu_reset */
     }
     irq_restore(ie);
 }
@@ -904,4 +953,87 @@ hv_frame_t *vcpu_hypercore_interrupt(hv_frame_t *f, bool tick)
     }
     hypercore_frame = *f;
     return reschedule();
+}
+
+/* ---- The management terminal's view (term.c) ------------------------------------------ */
+
+uint32_t vcpu_count(void)
+{
+    return vs.n;
+}
+
+vcpu_t *vcpu_get(uint32_t id)
+{
+    return id < vs.n ? vcpus[id] : NULL;
+}
+
+const char *vcpu_state(uint32_t id)
+{
+    if (id >= vs.n)
+        return "none";
+    switch (vs.e[id].state) {
+    case VSCHED_RUNNING: return "running";
+    case VSCHED_READY: return "ready";
+    case VSCHED_WAITING: return "waiting";
+    case VSCHED_PAUSED: return "paused";
+    case VSCHED_STOPPED: return vcpus[id]->exited ? "exited" : "stopped";
+    }
+    return "?";
+}
+
+void vcpu_kick(uint32_t id)
+{
+    uint32_t ie = irq_save();
+    if (id < vs.n && vs.e[id].state == VSCHED_WAITING)
+        vs.e[id].wake = read_count();               /* due: the next interrupt wakes it */
+    irq_restore(ie);
+}
+
+uint32_t vcpu_run_ticks(uint32_t id)
+{
+    return id < vs.n ? vs.e[id].ticks : 0;
+}
+
+bool vcpu_pause(uint32_t id)
+{
+    uint32_t ie = irq_save();
+    bool ok = vsched_pause(&vs, id);
+    irq_restore(ie);
+    return ok;
+}
+
+bool vcpu_resume(uint32_t id)
+{
+    uint32_t ie = irq_save();
+    bool ok = vsched_resume(&vs, id);
+    irq_restore(ie);
+    return ok;
+}
+
+/* From a hypercore thread, so no VCPU is RUNNING: the VCPU is taken off the queue, its
+ * shadow entries dropped, its RAM rebuilt (interrupts on meanwhile: clearing 16 MiB takes
+ * a while and the other guests keep their slices), then it is READY again. */
+bool vcpu_reset(uint32_t id)
+{
+    vcpu_t *v = vcpu_get(id);
+    if (!v)
+        return false;
+    uint32_t ie = irq_save();
+    vsched_stop(&vs, id);
+    uint32_t hi = read_c0(C0_ENTRYHI);
+    shadow_flush(v);
+    write_c0(C0_ENTRYHI, hi);
+    irq_restore(ie);
+    *v = boot_state[id];
+    uint32_t ram = KSEG0 + v->ram_hpa;
+    memset((void *)(uintptr_t)ram, 0, v->ram_size);
+    if (v->image)
+        memcpy((void *)(uintptr_t)(ram + VCPU_LOAD_GPA), v->image, v->image_size);
+    cache_sync(ram, v->ram_size);
+    v->last_count = guest_count(v);
+    vcons_reset(id, v->name);
+    ie = irq_save();
+    vsched_restart(&vs, id);
+    irq_restore(ie);
+    return true;
 }

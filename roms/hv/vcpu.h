@@ -22,10 +22,20 @@
 #define VCPU_GPA_SOFTRES    0x1F000500u     /* the FPGA's software reset: 0x42 ends the guest */
 /* Where vcpu_load puts a guest image, and where the guest starts (arch 0x80001000). */
 #define VCPU_LOAD_GPA       0x00001000u
+/* The guest's read-only windows (vcpu_load_boot): its boot "ROM", where the VCPU starts
+ * after a reset (arch 0xBFC00000), and its flash, where the boot stage finds the kernel
+ * (arch 0xBE000000); 4 MiB each as on a Malta, backed by whole host pages only as far as
+ * the image goes (beyond: nothing there, a bus error). */
+#define VCPU_GPA_BOOTROM    0x1FC00000u
+#define VCPU_RESET_VECTOR   0xBFC00000u     /* arch: its first word */
+#define VCPU_GPA_FLASH      0x1E000000u
+#define VCPU_ROM_WINDOW     0x00400000u
+#define VCPU_ROMS           2
 
 #define VCPU_NAME_MAX       8
-#define VCPU_LINE_MAX       200             /* virtual UART output, one line at a time */
 #define VCPU_PRID           0x00019300u     /* MIPS 24Kc */
+#define VCPU_CAUSE_IP2      0x00000400u     /* the virtual 16550's line (vcons.c) */
+#define VCPU_STATUS_IM2     0x00000400u     /* its mask bit */
 
 /* The VCPU scheduler's slices, in ticks (TIMER_HZ): each VCPU's, and the whole
  * hypercore's (its threads share it; hthread.h's slice divides it among them). */
@@ -40,6 +50,7 @@ typedef struct vcpu {
     char name[VCPU_NAME_MAX];
     uint8_t id;
     bool stopped;
+    bool exited;                /* stopped by its own software reset, not the watchdog */
     uint32_t ram_hpa;           /* host physical base of GPA 0 */
     uint32_t ram_size;
 
@@ -57,11 +68,18 @@ typedef struct vcpu {
     gtlb_t tlb;
     vmap_asids_t asids;
 
-    /* The virtual 16550. */
-    uint8_t uart_lcr, uart_scr;
-    size_t line_len;
-    char line[VCPU_LINE_MAX + 1];
+    /* Read-only windows: GPA gpa .. gpa + size - 1 is host physical hpa onwards. */
+    struct vcpu_rom {
+        uint32_t gpa, size, hpa;
+    } rom[VCPU_ROMS];
+    uint32_t roms;
+
+    /* Its virtual 16550 is vcons.c's console `id`. */
     bool mmio_logged;
+
+    /* The image vcpu_load copied (NULL: none), copied again by `reset N` (vcpu_reset). */
+    const void *image;
+    size_t image_size;
 
     /* Statistics. */
     uint32_t exits[32];         /* by host ExcCode */
@@ -88,11 +106,33 @@ void vcpu_host_init(void);
 bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32_t ram_size);
 /* Copies a flat guest image to VCPU_LOAD_GPA and sets the PC there; a0 = RAM size. */
 bool vcpu_load(vcpu_t *v, const void *image, size_t size);
+/* Instead of vcpu_load: the VCPU starts at its reset vector (arch 0xBFC00000) as a board
+ * does, Status = BEV | ERL, a0 = its RAM size, with the boot stage `stage` as its ROM
+ * (VCPU_GPA_BOOTROM) and the kernel `kernel` (what the boot stage loads: an ELF file) in its
+ * flash (VCPU_GPA_FLASH). Both are mapped read-only where they are, so each must start on a
+ * 4 KiB boundary (guests.S) and stay valid: several VCPUs may share them. */
+bool vcpu_load_boot(vcpu_t *v, const void *stage, size_t stage_size, const void *kernel,
+                    size_t kernel_size);
 /* Makes the n loaded VCPUs (ids 0 .. n-1, in that order) entries of the VCPU scheduler
  * beside the hypercore (vsched.c): they run from the next tick on, in turn. */
 void vcpu_sched_start(vcpu_t *const *vcpus, uint32_t n);
 /* VCPUs that have not exited or been stopped. */
 uint32_t vcpu_live(void);
+/* For the management terminal (term.c), from a hypercore thread: the VCPUs the scheduler
+ * runs (ids 0 .. vcpu_count() - 1), a VCPU's state ("running", "ready", "waiting",
+ * "paused", "stopped", "exited") and ticks of run time; pausing (no slices until
+ * resumed), resuming, and resetting it (its RAM cleared and its image copied again, the rest of
+ * its vcpu_t, CP0, TLB and registers, as when the scheduler started it; then READY). */
+uint32_t vcpu_count(void);
+vcpu_t *vcpu_get(uint32_t id);
+const char *vcpu_state(uint32_t id);
+uint32_t vcpu_run_ticks(uint32_t id);
+bool vcpu_pause(uint32_t id);
+bool vcpu_resume(uint32_t id);
+bool vcpu_reset(uint32_t id);
+/* vcons.c: input arrived for guest `id`; if it is in WAIT, it wakes at the next interrupt
+ * (the hypervisor's tick at the latest) to take it. */
+void vcpu_kick(uint32_t id);
 /* exception.c: a timer interrupt taken in the hypercore (after hthread_timer_tick when it
  * was a tick): may end the hypercore's slice and return a VCPU's frame instead. */
 hv_frame_t *vcpu_hypercore_interrupt(hv_frame_t *f, bool tick);

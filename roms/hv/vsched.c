@@ -151,3 +151,27 @@ uint32_t vsched_live(const vsched_t *s)
         live += s->e[i].state != VSCHED_STOPPED;
     return live;
 }
+
+bool vsched_pause(vsched_t *s, uint32_t i)
+{
+    if (i >= s->n || (s->e[i].state != VSCHED_READY && s->e[i].state != VSCHED_WAITING))
+        return false;
+    s->e[i].state = VSCHED_PAUSED;
+    return true;
+}
+
+bool vsched_resume(vsched_t *s, uint32_t i)
+{
+    if (i >= s->n || s->e[i].state != VSCHED_PAUSED)
+        return false;
+    s->e[i].state = VSCHED_READY;
+    return true;
+}
+
+bool vsched_restart(vsched_t *s, uint32_t i)
+{
+    if (i >= s->n || s->e[i].state == VSCHED_RUNNING)
+        return false;
+    s->e[i].state = VSCHED_READY;
+    return true;
+}

@@ -6,7 +6,8 @@
  * the hypercore: all hypervisor threads together, one entry with one slice. States:
  *   READY     may run; RUNNING  has the CPU (exactly one entry);
  *   WAITING   a VCPU in WAIT until host Count reaches `wake` (or vsched_wake);
- *   STOPPED   a VCPU that exited or was stopped: never runs again.
+ *   PAUSED    a VCPU the management terminal paused: no slices until resumed;
+ *   STOPPED   a VCPU that exited or was stopped: runs again only if restarted (reset).
  * The hypercore is never WAITING nor STOPPED, so something can always run. */
 #ifndef HV_VSCHED_H
 #define HV_VSCHED_H
@@ -21,6 +22,7 @@ typedef enum vsched_state {
     VSCHED_RUNNING,
     VSCHED_WAITING,
     VSCHED_STOPPED,
+    VSCHED_PAUSED,
 } vsched_state_t;
 
 typedef struct vsched_entry {
@@ -64,5 +66,11 @@ bool vsched_next_wake(const vsched_t *s, uint32_t now, uint32_t *wake);
 void vsched_stop(vsched_t *s, uint32_t i);
 /* VCPUs not STOPPED. */
 uint32_t vsched_live(const vsched_t *s);
+/* VCPU i (READY or WAITING) gets no slices until vsched_resume, which makes it READY (a
+ * WAIT it was in ends early, as an interrupt would end it). False in any other state. */
+bool vsched_pause(vsched_t *s, uint32_t i);
+bool vsched_resume(vsched_t *s, uint32_t i);
+/* VCPU i, whatever its state but RUNNING, is READY again (a reset guest). */
+bool vsched_restart(vsched_t *s, uint32_t i);
 
 #endif

@@ -18,6 +18,10 @@ compared per guest (two-guests.expected, bad-guest.expected): the sequence of ea
 guest's lines ("[gN] ..." and "hv: guest gN ...") and of the hypervisor's other lines, in
 order within each, numbers in [] aside.
 
+terminal: `-append "guest=rtos,echo term"`: the management terminal's commands typed and
+checked (help, guests, threads, pause/resume, tlb, console N with a line echoed by the echo
+guest through its virtual 16550's receive interrupts and Ctrl-] back, reset, halt).
+
 On kseg the ELF goes in with -kernel; QEMU has no -kernel for a -bios firmware, so the test
 writes the file and a boot descriptor into RAM with QEMU's generic loader, exactly as
 tests/bootrom/romtest.py does for its test kernel (its helpers are used here).
@@ -192,6 +196,107 @@ def test_two_rtos(emu, log, tmpdir, opts):
     check_rtos(text, "g1")
 
 
+def test_boot_stage(emu, log, tmpdir, opts):
+    """`-append guest=boot:rtos`: the VCPU starts at its reset vector in the guest boot stage
+    (roms/guests/boot, the guest's read-only ROM), which prints its RAM size (a0), loads the
+    rtos kernel's ELF file from the guest's flash and jumps to it; then rtos passes."""
+    text = run_guests(emu, log, tmpdir, opts, "guest=boot:rtos", "g0")
+    banner = re.search(r"^\[g0\] boot: guest boot stage at 0xbfc00000, RAM 16 MiB "
+                       r"\(a0 = 0x01000000\)$", text, re.M)
+    start = re.search(r"^\[g0\] boot: starting the kernel at 0x80001000", text, re.M)
+    up = re.search(r"^\[g0\] rtos: guest kernel up", text, re.M)
+    romtest.check(banner and start and up and banner.start() < start.start() < up.start(),
+                  "no boot stage banner, kernel start and then rtos:\n%s" % text)
+    check_rtos(text, "g0")
+    compare_expected(hv_lines(text), os.path.join(HERE, "boot-stage.expected"))
+
+
+TERM_PROMPT = "hv> "
+GUESTS = r"\ng0 +\w+ +ticks"                   # the first line of `guests`
+
+
+def term_command(s, line, first, timeout=30):
+    """Types a command on the management terminal; returns its output from its first line
+    (the regex `first`) up to the next prompt. The echo of the line cannot tell when the
+    command runs: a guest's line that comes while the prompt shows is put under it and the
+    prompt line drawn again, so the keys typed may show twice."""
+    s.send(line + "\r")
+    head = s.expect(first, timeout, "the output of '%s'" % line)
+    m = list(re.finditer(first, head))[-1]
+    chunk = s.expect(re.escape(TERM_PROMPT), timeout, "the prompt after '%s'" % line)
+    return head[m.start():] + chunk[:-len(TERM_PROMPT)]
+
+
+def guest_row(text, guest):
+    """`guests`' line for `guest`: (state, run ticks, exits)."""
+    m = re.search(r"^%s +(\w+) +ticks (\d+) runs \d+ exits (\d+):" % guest, text, re.M)
+    romtest.check(m, "no %s in the guests list:\n%s" % (guest, text))
+    return m.group(1), int(m.group(2)), int(m.group(3))
+
+
+def test_terminal(emu, log, tmpdir, opts):
+    """The management terminal (roms/hv/term.c) with two guests: rtos (g0, runs its suite,
+    then exits) and echo (g1, echoes the lines typed to it through its virtual 16550's
+    receive interrupts). Commands: help, guests, threads, pause/resume (a paused guest gets
+    no run time while the other does), tlb, console + the escape key Ctrl-], reset, halt."""
+    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv),
+                                 cmdline="guest=rtos,echo term")
+    try:
+        s.expect(re.escape(TERM_PROMPT), RUN_TIMEOUT, "the terminal's prompt")
+        s.expect(r"\[g1\] echo: ready", RUN_TIMEOUT, "the echo guest")
+        out = term_command(s, "help", r"commands:\n")
+        for cmd in ("guests", "pause N", "resume N", "reset N", "console N", "threads",
+                    "tlb N", "halt"):
+            romtest.check(cmd in out, "help does not list %s:\n%s" % (cmd, out))
+        out = term_command(s, "guests", GUESTS)
+        romtest.check(guest_row(out, "g0")[0] in ("running", "ready", "waiting", "exited"),
+                      "g0's state:\n%s" % out)
+        out = term_command(s, "threads", r"id name")
+        for name in ("main", "idle", "term"):
+            romtest.check(re.search(r"^ *\d+ %s +\w+ +\d+ +\d+ +\d+/8192$" % name, out, re.M),
+                          "thread %s not listed:\n%s" % (name, out))
+        # Paused, g1 gets no run time while g0 runs its suite; resumed, it runs again.
+        out = term_command(s, "pause 1", r"g1 paused")
+        romtest.check("g1 paused" in out, "pause 1: %s" % out)
+        before = guest_row(term_command(s, "guests", GUESTS), "g1")
+        romtest.check(before[0] == "paused", "g1 not paused: %s" % (before,))
+        s.expect(r"\[g0\] rtos: \d+ passed, \d+ failed", RUN_TIMEOUT, "the rtos summary")
+        after = guest_row(term_command(s, "guests", GUESTS), "g1")
+        romtest.check(after[1:] == before[1:], "paused g1 ran: %s -> %s" % (before, after))
+        out = term_command(s, "resume 1", r"g1 resumed")
+        romtest.check("g1 resumed" in out, "resume 1: %s" % out)
+        now = guest_row(term_command(s, "guests", GUESTS), "g1")
+        romtest.check(now[0] in ("ready", "waiting"), "resumed g1: %s" % (now,))
+        out = term_command(s, "tlb 0", r"g0 TLB")
+        romtest.check("g0 TLB" in out, "tlb 0: %s" % out)
+        # The console of g1: its output raw, the keys to its 16550 (a receive interrupt
+        # each), Ctrl-] back to the prompt.
+        out = term_command(s, "pause 0", r"g0 is not")   # g0 has exited
+        romtest.check("g0 is not running or ready" in out, "pause 0: %s" % out)
+        s.send("console 1\r")
+        s.expect(r"console attached to g1", 30, "console 1")
+        s.send("hello from the board\r")
+        s.expect(r"\necho: hello from the board \[\d+ interrupts\]", 30, "g1's echo")
+        s.send("\x1d")
+        s.expect(r"console detached\n" + re.escape(TERM_PROMPT), 30, "the escape key")
+        out = term_command(s, "guests", GUESTS)
+        romtest.check(guest_row(out, "g0")[0] == "exited", "g0 did not exit:\n%s" % out)
+        out = term_command(s, "reset 0", r"guest g0 reset")
+        romtest.check("guest g0 reset" in out, "reset 0: %s" % out)
+        s.expect(r"\[g0\] rtos: \d+ passed, 0 failed", RUN_TIMEOUT, "the rerun of g0")
+        out = term_command(s, "bogus 3", r"unknown command")
+        romtest.check("unknown command" in out, "bogus: %s" % out)
+        s.send("halt\r")
+        status = s.wait_exit()
+        text = s.text()
+    finally:
+        s.close()
+    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
+    romtest.check("hv: halted from the terminal" in text, "no halt message")
+    # The first run's checks.
+    check_rtos(text[:text.find("hv: guest g0 reset")], "g0")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -202,7 +307,7 @@ def main():
     ap.add_argument("--ram", type=int, default=256, help="MiB")
     ap.add_argument("--log", help="write the whole conversation here")
     ap.add_argument("test", choices=("selftest", "guest", "two-guests", "bad-guest", "rtos",
-                                     "two-rtos"))
+                                     "two-rtos", "boot-stage", "terminal"))
     opts = ap.parse_args()
     if not opts.kseg and opts.qemu == "":
         print("SKIP: qemu-system-mipsel is not installed")
@@ -211,7 +316,9 @@ def main():
         ap.error("give --kseg, or --qemu and --bios")
     opts.console = "superio"
     test = {"selftest": test_selftest, "guest": test_guest, "two-guests": test_two_guests,
-            "bad-guest": test_bad_guest, "rtos": test_rtos, "two-rtos": test_two_rtos}[opts.test]
+            "bad-guest": test_bad_guest, "rtos": test_rtos, "two-rtos": test_two_rtos,
+            "boot-stage": test_boot_stage,
+            "terminal": test_terminal}[opts.test]
     return romtest.run_one(opts, romtest.Emulator(opts),
                            lambda emu, log, tmpdir: test(emu, log, tmpdir, opts))
 

@@ -122,6 +122,31 @@ static void test_max(void **state)
     assert_int_equal(big.hypercore_slice, 1);
 }
 
+/* The management terminal's pause/resume/reset (vcpu.c): a paused VCPU gets no slices,
+ * resumed it is READY (a WAIT ends early), a stopped one restarts READY. */
+static void test_pause_resume_restart(void **state)
+{
+    (void)state;
+    assert_true(vsched_pause(&s, 0));
+    assert_false(vsched_pause(&s, 0));              /* already paused */
+    for (int i = 0; i < 4; i++)
+        assert_int_not_equal(vsched_pick(&s), 0);
+    assert_int_equal(vsched_live(&s), 2);           /* paused is live */
+    assert_false(vsched_resume(&s, 1));             /* not paused */
+    assert_true(vsched_resume(&s, 0));
+    assert_int_equal(s.e[0].state, VSCHED_READY);
+    vsched_wait(&s, 1, 1000);
+    assert_true(vsched_pause(&s, 1));               /* a WAITING one too */
+    assert_int_equal(vsched_wake_due(&s, 2000), 0); /* its deadline does not wake it */
+    assert_true(vsched_resume(&s, 1));
+    vsched_stop(&s, 0);
+    assert_false(vsched_pause(&s, 0));
+    assert_true(vsched_restart(&s, 0));
+    assert_int_equal(s.e[0].state, VSCHED_READY);
+    assert_int_equal(vsched_live(&s), 2);
+    assert_false(vsched_pause(&s, 7));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +157,7 @@ int main(void)
         cmocka_unit_test_setup(test_wait_wake, setup),
         cmocka_unit_test_setup(test_stop, setup),
         cmocka_unit_test_setup(test_max, setup),
+        cmocka_unit_test_setup(test_pause_resume_restart, setup),
     };
     return cmocka_run_group_tests_name("hv-vsched", tests, NULL, NULL);
 }
