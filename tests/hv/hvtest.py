@@ -198,7 +198,8 @@ def test_two_rtos(emu, log, tmpdir, opts):
 
 def test_boot_stage(emu, log, tmpdir, opts):
     """`-append guest=boot:rtos`: the VCPU starts at its reset vector in the guest boot stage
-    (roms/guests/boot, the guest's read-only ROM), which prints its RAM size (a0), loads the
+    (roms/guests/boot, the guest's read-only ROM), which prints its RAM size (a0), finds
+    that a store to its ROM or its flash is a bus error that changes nothing, loads the
     rtos kernel's ELF file from the guest's flash and jumps to it; then rtos passes."""
     text = run_guests(emu, log, tmpdir, opts, "guest=boot:rtos", "g0")
     banner = re.search(r"^\[g0\] boot: guest boot stage at 0xbfc00000, RAM 16 MiB "
@@ -207,6 +208,8 @@ def test_boot_stage(emu, log, tmpdir, opts):
     up = re.search(r"^\[g0\] rtos: guest kernel up", text, re.M)
     romtest.check(banner and start and up and banner.start() < start.start() < up.start(),
                   "no boot stage banner, kernel start and then rtos:\n%s" % text)
+    romtest.check(re.search(r"^\[g0\] boot: ROM and flash are read-only", text, re.M),
+                  "the boot stage's ROM or flash is writable:\n%s" % text)
     check_rtos(text, "g0")
     compare_expected(hv_lines(text), os.path.join(HERE, "boot-stage.expected"))
 

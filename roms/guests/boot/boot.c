@@ -5,7 +5,8 @@
  * the uncached kseg1 view, with a0 = the size of its RAM (and a1 = a mode word for the
  * kernel). The kernel is an ELF file in the guest's flash, GPA 0x1E000000 (read-only too, as
  * on a Malta; the hypervisor placed it there). This stage:
- *   1. prints a banner with the RAM size it was given;
+ *   1. prints a banner with the RAM size it was given, and checks that its ROM and the
+ *      flash are read-only: a store to either must be a bus error and change nothing;
  *   2. checks the ELF header (32-bit, little-endian, MIPS, executable) and copies every
  *      PT_LOAD segment to its address in RAM, zeroing what the file does not hold (.bss);
  *   3. writes the data cache back and invalidates the instruction cache over what it
@@ -20,6 +21,7 @@
  *
  * The stage runs from ROM: no writable globals (boot.ld asserts it), everything on the
  * stack at the top of RAM, which it keeps out of the kernel's way (BOOT_STACK_RESERVE). */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -206,6 +208,32 @@ static uint32_t load_elf(const uint8_t *file, uint32_t limit)
     return eh->entry;
 }
 
+/* start.S: true when a store to *addr took an exception. */
+bool boot_rom_probe(volatile uint32_t *addr);
+
+#define ST_BEV          0x00400000u
+#define ST_ERL          0x00000004u
+
+static bool read_only(uint32_t real)
+{
+    volatile uint32_t *p = (volatile uint32_t *)(uintptr_t)real;
+    uint32_t before = *p;
+    return boot_rom_probe(p) && *p == before;
+}
+
+/* The hypervisor keeps the ROM and the flash read-only (its shadow TLB entries for them
+ * have no D bit): a store is a bus error, reflected to our BEV vector. Taken with ERL
+ * clear (start.S), then the reset state is back for the kernel. */
+static void check_read_only(void)
+{
+    __asm__ volatile("mtc0 %0, $12; ehb" : : "r"(ST_BEV) : "memory");
+    bool rom = read_only(0x3FC00000u), flash = read_only(FLASH_REAL);
+    __asm__ volatile("mtc0 %0, $12; ehb" : : "r"(ST_BEV | ST_ERL) : "memory");
+    if (!rom || !flash)
+        fail(!rom ? "a store to the ROM went through" : "a store to the flash went through");
+    puts_("boot: ROM and flash are read-only (a store is a bus error)\n");
+}
+
 void boot_main(uint32_t ram_size, uint32_t mode) __attribute__((noreturn));
 void boot_main(uint32_t ram_size, uint32_t mode)
 {
@@ -214,6 +242,7 @@ void boot_main(uint32_t ram_size, uint32_t mode)
     puts_(" MiB (a0 = ");
     put_hex(ram_size);
     puts_(")\n");
+    check_read_only();
     uint32_t limit = ram_size < KSEG0_WINDOW ? ram_size : KSEG0_WINDOW;
     if (limit <= BOOT_STACK_RESERVE)
         fail("too little RAM");
