@@ -263,7 +263,9 @@ def test_terminal(emu, log, tmpdir, opts):
         romtest.check("g1 paused" in out, "pause 1: %s" % out)
         before = guest_row(term_command(s, "guests", GUESTS), "g1")
         romtest.check(before[0] == "paused", "g1 not paused: %s" % (before,))
-        s.expect(r"\[g0\] rtos: \d+ passed, \d+ failed", RUN_TIMEOUT, "the rtos summary")
+        # g0 may have finished already (a loaded host runs the commands above slowly).
+        if not re.search(r"\[g0\] rtos: \d+ passed, \d+ failed", s.text()):
+            s.expect(r"\[g0\] rtos: \d+ passed, \d+ failed", RUN_TIMEOUT, "the rtos summary")
         after = guest_row(term_command(s, "guests", GUESTS), "g1")
         romtest.check(after[1:] == before[1:], "paused g1 ran: %s -> %s" % (before, after))
         out = term_command(s, "resume 1", r"g1 resumed")
