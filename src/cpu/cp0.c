@@ -310,8 +310,16 @@ void cpu_tlb_write(cpu_t *cpu, unsigned index)
         cpu_exception(cpu, EXC_MCHECK, 0);
         return;
     }
+    /* Only translations made through the entry being overwritten can be stale: the new
+     * entry's pages were unmapped until now (an overlap would have been a machine check),
+     * and the software TLB never holds another ASID's translations. */
+    const tlb_entry_t *old = &cpu->tlb[index];
+    uint32_t page_span = (old->pagemask | 0x1FFFu) + 1;      /* both pages of the pair */
+    uint32_t base = old->entryhi & ~(old->pagemask | 0x1FFFu);
+    for (int m = 0; m < MODE_COUNT; m++)
+        softtlb_invalidate(&cpu->softtlb[m], base, page_span);
+    cpu->code_vpage = CODE_VPAGE_NONE;
     cpu->tlb[index] = e;
-    cpu_flush_translations(cpu);
     trace_tlb_write(cpu, index);
 }
 

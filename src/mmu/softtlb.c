@@ -8,3 +8,23 @@ void softtlb_flush(softtlb_set_t *set)
         set->fetch[i].tag = SOFTTLB_INVALID;
     }
 }
+
+void softtlb_invalidate(softtlb_set_t *set, uint32_t start, uint32_t len)
+{
+    uint32_t pages = len >> 12;
+    if (pages >= SOFTTLB_SIZE) {
+        softtlb_flush(set);
+        return;
+    }
+    for (uint32_t i = 0; i < pages; i++) {
+        uint32_t vpage = start + (i << 12);
+        unsigned k = softtlb_index(vpage);
+        /* A tag is its page's address (the low bits only ever make a lookup miss). */
+        if ((set->read[k].tag & ~0xFFFu) == vpage)
+            set->read[k].tag = SOFTTLB_INVALID;
+        if ((set->write[k].tag & ~0xFFFu) == vpage)
+            set->write[k].tag = SOFTTLB_INVALID;
+        if ((set->fetch[k].tag & ~0xFFFu) == vpage)
+            set->fetch[k].tag = SOFTTLB_INVALID;
+    }
+}

@@ -8,8 +8,10 @@
  * filled only for RAM and ROM pages that need no side effect on access (a ROM device's, the
  * boot flash's, only while it is in read-array mode: the board flushes every set when the
  * chip leaves it); MMIO, read-only pages (for writes) and pages holding decoded code (for
- * writes, so the store can invalidate the decoded instruction) always take the slow path. Invalidation: every TLB write and
- * every ASID change flushes all sets; mode changes just switch sets. */
+ * writes, so the store can invalidate the decoded instruction) always take the slow path.
+ * Invalidation: a TLB write drops the pages the overwritten entry mapped (no other entry can
+ * have mapped the new entry's pages: overlapping entries are a machine check), every ASID
+ * change flushes all sets, mode changes just switch sets. */
 #ifndef KSEG_SOFTTLB_H
 #define KSEG_SOFTTLB_H
 
@@ -43,5 +45,8 @@ static inline unsigned softtlb_index(uint32_t vaddr)
 }
 
 void softtlb_flush(softtlb_set_t *set);
+/* Drops the entries for the virtual pages in [start, start + len) (start page-aligned); a
+ * range wider than the table flushes the set. */
+void softtlb_invalidate(softtlb_set_t *set, uint32_t start, uint32_t len);
 
 #endif

@@ -343,6 +343,37 @@ static void test_tlb_write_flushes_translations(void **state)
     assert_int_equal(machine_peek(m, KSEG0 + 0x20004), 0);
 }
 
+/* A TLB write drops exactly the translations of the entry it overwrites, whatever that
+ * entry mapped: here index 2 held a 16 KiB pair, used through its second page, and is
+ * rewritten to map somewhere else; the old page must now refill. An entry at another
+ * index keeps translating. */
+static void test_tlb_write_drops_the_overwritten_range(void **state)
+{
+    machine_t *m = *state;
+    cpu_t *cpu = m->cpu;
+    machine_poke(m, KSEG0 + 0x31000, 0x5A5A5A5A);
+    machine_poke(m, KSEG0 + 0x10000, 0x11111111);
+    guest_tlbwi(m, 2, PM_16K, 0x00800000, LO(0x20, VD), LO(0x30, VD));
+    guest_tlbwi(m, 3, PM_4K, 0x00400000, LO(0x10, VD), 0);
+    uint32_t code[] = { LW(2, 0, 4), LW(3, 0, 5), LW(2, 0, 4), LW(3, 0, 5) };
+    machine_load(m, CODE_VA, code, 4);
+    cpu->gpr[4] = 0x00805000;                   /* in the pair's second page */
+    cpu->gpr[5] = 0x00400000;
+    machine_step(m, 2);
+    assert_int_equal(cpu->gpr[2], 0x5A5A5A5A);
+    assert_int_equal(cpu->gpr[3], 0x11111111);
+    guest_tlbwi(m, 2, PM_4K, 0x01000000, LO(0x20, VD), 0);
+    cpu->gpr[2] = cpu->gpr[3] = 0;
+    machine_step(m, 1);
+    assert_int_equal(cause_exccode(cpu), EXC_TLBL);
+    assert_int_equal(cpu->pc, REFILL_VECTOR);
+    assert_int_equal(cpu->cp0.badvaddr, 0x00805000);
+    cpu->cp0.status &= ~ST_EXL;
+    cpu->pc = CODE_VA + 12;
+    machine_step(m, 1);
+    assert_int_equal(cpu->gpr[3], 0x11111111);
+}
+
 /* An access that hit once must fault after the entry is made invalid. */
 static void test_tlb_write_invalidates(void **state)
 {
@@ -531,6 +562,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tlbr_global_bit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tlbp, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tlb_write_flushes_translations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tlb_write_drops_the_overwritten_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tlb_write_invalidates, setup, teardown),
         cmocka_unit_test_setup_teardown(test_asid_change, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refill_exception, setup, teardown),
