@@ -1,16 +1,26 @@
-/* kseg bare-metal runtime: CBUS UART console and board control (Malta). */
+/* kseg bare-metal runtime: CBUS UART console and board control (Malta).
+ *
+ * The addresses can be given at build time: roms/guests/kbench builds this file for a
+ * guest of the hypervisor, whose 16550 has its registers a byte apart at real 0x380003F8
+ * and its reset register at real 0x3F000500 (the guest's kseg1 window). */
 #include "uart.h"
 
 #define KSEG1(pa)        (0xA0000000u | (pa))
-#define UART_BASE        KSEG1(0x1F000900u)
-#define UART_REG(n)      (*(volatile uint8_t *)(UART_BASE + 8u * (n)))
+#ifndef UART_BASE
+#define UART_BASE        KSEG1(0x1F000900u)  /* the CBUS UART: registers 8 bytes apart */
+#define UART_STRIDE      8u
+#endif
+#ifndef SOFTRES_ADDR
+#define SOFTRES_ADDR     KSEG1(0x1F000500u)
+#endif
+#define UART_REG(n)      (*(volatile uint8_t *)(UART_BASE + UART_STRIDE * (n)))
 #define UART_THR         UART_REG(0)  /* +0x00 transmit holding (write) */
 #define UART_LCR         UART_REG(3)  /* +0x18 line control */
 #define UART_LSR         UART_REG(5)  /* +0x28 line status */
 #define LSR_THRE         0x20u
 #define LCR_8N1          0x03u
 
-#define BOARD_SOFTRES    (*(volatile uint32_t *)KSEG1(0x1F000500u))
+#define BOARD_SOFTRES    (*(volatile uint32_t *)(SOFTRES_ADDR))
 #define SOFTRES_RESET    0x42u
 
 void uart_init(void)
