@@ -51,20 +51,8 @@ for f in vmlinuz initrd.gz; do
         exit 2
     fi
 done
-if [ -z "$kseg" ]; then
-    for candidate in "$build/kseg" "$build/src/kseg"; do
-        if [ -x "$candidate" ]; then kseg=$candidate; break; fi
-    done
-fi
-[ -n "$qemu" ] || qemu=$(command -v qemu-system-mipsel || true)
-[ "$kseg" = none ] && kseg=
-[ "$qemu" = none ] && qemu=
-if [ -n "$kseg" ] && [ ! -x "$kseg" ]; then
-    echo "linux-boot.sh: kseg '$kseg' is not executable" >&2; exit 2
-fi
-if [ -z "$kseg" ] && [ -z "$qemu" ]; then
-    echo "linux-boot.sh: neither kseg nor qemu-system-mipsel found" >&2; exit 2
-fi
+. "$(dirname "$0")/lib.sh"
+find_emulators linux-boot.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

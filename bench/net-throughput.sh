@@ -64,20 +64,8 @@ if ! gzip -dc "$images/initrd.gz" | grep -aq 'KSEG-NETBENCH-DONE'; then
     echo "net-throughput.sh: $images/initrd.gz has no netbench script (run scripts/get-images.sh)" >&2
     exit 2
 fi
-if [ -z "$kseg" ]; then
-    for candidate in "$build/kseg" "$build/src/kseg"; do
-        if [ -x "$candidate" ]; then kseg=$candidate; break; fi
-    done
-fi
-[ -n "$qemu" ] || qemu=$(command -v qemu-system-mipsel || true)
-[ "$kseg" = none ] && kseg=
-[ "$qemu" = none ] && qemu=
-if [ -n "$kseg" ] && [ ! -x "$kseg" ]; then
-    echo "net-throughput.sh: kseg '$kseg' is not executable" >&2; exit 2
-fi
-if [ -z "$kseg" ] && [ -z "$qemu" ]; then
-    echo "net-throughput.sh: neither kseg nor qemu-system-mipsel found" >&2; exit 2
-fi
+. "$(dirname "$0")/lib.sh"
+find_emulators net-throughput.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

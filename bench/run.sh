@@ -48,26 +48,13 @@ case $runs in ''|*[!0-9]*|0) echo "run.sh: bad run count '$runs'" >&2; exit 2 ;;
 if [ -z "$swapped" ]; then
     swapped=${image%.bin}.swapped.bin
 fi
-if [ -z "$kseg" ]; then
-    for candidate in "$build/kseg" "$build/src/kseg"; do
-        if [ -x "$candidate" ]; then kseg=$candidate; break; fi
-    done
-fi
-[ -n "$qemu" ] || qemu=$(command -v qemu-system-mipsel || true)
-[ "$kseg" = none ] && kseg=
-[ "$qemu" = none ] && qemu=
-
-if [ -n "$kseg" ] && [ ! -x "$kseg" ]; then
-    echo "run.sh: kseg '$kseg' is not executable" >&2; exit 2
-fi
+. "$(dirname "$0")/lib.sh"
+find_emulators run.sh
 if [ -n "$kseg" ] && [ ! -f "$image" ]; then
     echo "run.sh: no image $image (build first: ninja -C $build)" >&2; exit 2
 fi
 if [ -n "$qemu" ] && [ ! -f "$swapped" ]; then
     echo "run.sh: no swapped image $swapped (build first: ninja -C $build)" >&2; exit 2
-fi
-if [ -z "$kseg" ] && [ -z "$qemu" ]; then
-    echo "run.sh: neither kseg nor qemu-system-mipsel found" >&2; exit 2
 fi
 
 tmp=$(mktemp -d)
