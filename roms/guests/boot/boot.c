@@ -25,10 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UART            ((volatile uint8_t *)0x380003F8u)  /* arch 0xB80003F8 (16550) */
-#define UART_LSR_THRE   0x20u
-#define SOFTRES         ((volatile uint32_t *)0x3F000500u) /* arch 0xBF000500 */
-#define SOFTRES_GORESET 0x42u
+#include "guest.h"
+
 #define FLASH_REAL      0x3E000000u     /* arch 0xBE000000 = GPA 0x1E000000, uncached */
 #define FLASH_SIZE      0x00400000u     /* the window: 4 MiB */
 #define ARCH_OFFSET     0x80000000u     /* arch = real + this in the kernel view */
@@ -74,7 +72,7 @@ static void put_dec(uint32_t v)
 
 static void __attribute__((noreturn)) reset(void)
 {
-    *SOFTRES = SOFTRES_GORESET;
+    *FPGA_SOFTRES = SOFTRES_GORESET;
     for (;;)
         ;
 }
@@ -210,9 +208,6 @@ static uint32_t load_elf(const uint8_t *file, uint32_t limit)
 
 /* start.S: true when a store to *addr took an exception. */
 bool boot_rom_probe(volatile uint32_t *addr);
-
-#define ST_BEV          0x00400000u
-#define ST_ERL          0x00000004u
 
 static bool read_only(uint32_t real)
 {

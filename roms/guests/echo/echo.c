@@ -4,7 +4,8 @@
  * Real addresses: the UART at arch 0xB80003F8 (kseg1) is real 0x380003F8. */
 #include <stdint.h>
 
-#define UART            ((volatile uint8_t *)0x380003F8u)
+#include "guest.h"
+
 #define RBR 0
 #define THR 0
 #define IER 1
@@ -15,7 +16,6 @@
 #define IER_ERBFI       0x01u
 #define IIR_NONE        0x01u
 #define ST_IM2          0x00000400u
-#define ST_IE           0x00000001u
 #define RING            128u
 
 void cp0_setup(uint32_t status);

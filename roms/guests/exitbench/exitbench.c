@@ -15,8 +15,8 @@
  * reset, gives its own exit counts. */
 #include <stdint.h>
 
-#define UART            ((volatile uint8_t *)0x380003F8u)  /* arch 0xB80003F8 */
-#define UART_LSR_THRE   0x20u
+#include "guest.h"
+
 #define N_SYSCALL       100000u
 #define N_TLB           20000u
 #define N_MFC0          100000u

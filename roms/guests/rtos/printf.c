@@ -3,9 +3,6 @@
  * the handler it goes straight to the UART. %s %c %d %u %x with a width and a 0 flag. */
 #include "rtos.h"
 
-#define UART            ((volatile uint8_t *)0x380003F8u)
-#define UART_LSR_THRE   0x20u
-
 bool rtos_threads_running, rtos_in_handler;
 
 void uart_write(const char *s, uint32_t n)

@@ -16,38 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ARCH(p)         ((uint32_t)(uintptr_t)(p) + 0x80000000u)
+#include "guest.h"
 
-/* ---- CP0 ------------------------------------------------------------------------------ */
-#define MFC0(regsel) MFC0_(regsel)
-#define MTC0(regsel, v) MTC0_(regsel, v)
-#define MFC0_(reg, sel) ({ uint32_t v_; \
-    __asm__ volatile("mfc0 %0, $%1, %2" : "=r"(v_) : "i"(reg), "i"(sel)); v_; })
-#define MTC0_(reg, sel, v) \
-    __asm__ volatile("mtc0 %z0, $%1, %2; ehb" : : "Jr"((uint32_t)(v)), "i"(reg), "i"(sel) \
-                     : "memory")
-
-#define C0_INDEX        0, 0
-#define C0_ENTRYLO0     2, 0
-#define C0_ENTRYLO1     3, 0
-#define C0_PAGEMASK     5, 0
-#define C0_WIRED        6, 0
-#define C0_BADVADDR     8, 0
-#define C0_COUNT        9, 0
-#define C0_ENTRYHI      10, 0
-#define C0_COMPARE      11, 0
-#define C0_STATUS       12, 0
-#define C0_CAUSE        13, 0
-#define C0_EPC          14, 0
-#define C0_EBASE        15, 1
-
-#define ST_IE           0x00000001u
-#define ST_EXL          0x00000002u
+/* ---- CP0 (the rest is in ../include/guest.h) ------------------------------------------ */
 #define ST_KSU_USER     0x00000010u
-#define ST_IM7          0x00008000u
-#define CAUSE_BD        0x80000000u
-#define CAUSE_IP7       0x00008000u
-#define EXCCODE(c)      (((c) >> 2) & 31u)
 
 enum { EXC_INT = 0, EXC_TLBL = 2, EXC_TLBS = 3, EXC_ADEL = 4, EXC_ADES = 5, EXC_SYS = 8,
        EXC_BP = 9, EXC_RI = 10, EXC_CPU = 11 };

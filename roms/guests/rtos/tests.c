@@ -4,8 +4,6 @@
  * [brackets]. They run in the "tests" thread (priority 10). */
 #include "rtos.h"
 
-#define FPGA_SOFTRES    ((volatile uint32_t *)0x3F000500u)
-
 extern volatile uint32_t rtos_breaks, rtos_break_epc;
 extern char user_code[], user_code_end[], uprog_hello[], uprog_asid[], uprog_load[],
     uprog_priv[];
