@@ -524,13 +524,17 @@ static uint32_t ne2000_read(void *dev, uint32_t offset, unsigned size)
 static void ne2000_write(void *dev, uint32_t offset, uint32_t value, unsigned size)
 {
     ne2000_t *ne = dev;
-    bool could_receive = ne2000_can_receive(ne);
-    if (offset < NUM_REGS && size == 1)
-        reg_write(ne, offset, (uint8_t)value);
-    else if (offset == DATA_PORT)
+    if (offset == DATA_PORT) {
+        /* Remote DMA moves bytes in card memory (the driver's every frame, a word at a
+         * time): it never changes what the receiver can take, so no ring arithmetic here. */
         data_write(ne, value, size);
-    else
+        update_irq(ne);
+        return;
+    }
+    if (offset >= NUM_REGS || size != 1)
         return;                                    /* the reset port ignores writes */
+    bool could_receive = ne2000_can_receive(ne);
+    reg_write(ne, offset, (uint8_t)value);
     update_irq(ne);
     /* Room in the ring, a restart, the end of loopback: let the backend's queue in. */
     if (!could_receive && ne2000_can_receive(ne))
