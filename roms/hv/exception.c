@@ -79,6 +79,11 @@ hv_frame_t *exc_dispatch(hv_frame_t *f)
         if (!pending)
             return f;                   /* withdrawn before we looked: nothing to do */
     }
+    if (CAUSE_EXCCODE(f->cause) == EXC_SYS && hthread_self() == hthread_idle()) {
+        /* vcpu_hypercore_idle: the rest of the hypercore's slice goes to a ready VCPU. */
+        f->epc += 4;
+        return vcpu_hypercore_interrupt(f, false);
+    }
     char what[64];
     snprintf(what, sizeof(what), "unexpected exception in thread '%s'", hthread_self()->name);
     report(f, what);

@@ -52,3 +52,10 @@ guest_table_end:
 guest_boot_stage:
         .incbin "boot/boot.bin"
 guest_boot_stage_end:
+
+/* The guests' device configuration (guests.dts; vdev.c parses it at start). */
+        .section .rodata.guests_dts, "a", @progbits
+        .globl  guests_dts, guests_dts_end
+guests_dts:
+        .incbin "guests.dts"
+guests_dts_end:

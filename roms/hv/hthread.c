@@ -34,6 +34,7 @@
  * stack, so a preempted thread's stack holds exactly what it held. */
 #include "hv.h"
 #include "hthread.h"
+#include "vcpu.h"
 
 #define STACK_CANARY    0x57ACCA7Eu
 #define STACK_FILL      0xDEADBEEFu     /* never-used stack, for hthread_stack_used */
@@ -145,7 +146,7 @@ static void idle_fn(void *arg)
 {
     (void)arg;
     for (;;)
-        __asm__ volatile("wait");       /* until the next interrupt: the tick at the latest */
+        vcpu_hypercore_idle();          /* a VCPU's turn, or WAIT until the next interrupt */
 }
 
 void hthread_init(void)

@@ -27,6 +27,7 @@
 #define CAUSE_IV        0x00800000u
 #define CAUSE_BD        0x80000000u
 #define EXC_INT         0               /* Cause.ExcCode of an interrupt */
+#define EXC_SYS         8               /* of SYSCALL: the idle hypercore giving the CPU away */
 
 /* ---- main.c: what the boot ROM handed over ------------------------------------------- */
 typedef struct hv_boot {

@@ -3,6 +3,7 @@
 #include "hthread.h"
 #include "term.h"
 #include "vcpu.h"
+#include "vdev.h"
 #include "vsched.h"
 
 hv_boot_t hv_boot;
@@ -65,6 +66,22 @@ static const guest_entry_t *find_guest(const char *name, size_t len)
 
 static vcpu_t vcpu_slots[VSCHED_MAX_VCPUS];
 
+/* The boot words as one line, which every guest gets (vcpu_set_args): a guest takes its
+ * own settings from it (the net guest's udp=PORT). */
+static char cmdline[256];
+
+static void join_cmdline(void)
+{
+    size_t n = 0;
+    for (int32_t i = 1; i < hv_boot.argc; i++) {
+        for (const char *p = hv_boot.argv[i]; *p && n + 2 < sizeof(cmdline); p++)
+            cmdline[n++] = *p;
+        if (i + 1 < hv_boot.argc && n + 2 < sizeof(cmdline))
+            cmdline[n++] = ' ';
+    }
+    cmdline[n] = '\0';
+}
+
 /* Guest gN gets VCPU_RAM_SIZE of RAM at host physical VCPU_RAM_SIZE * (N + 1) (vcpu.h):
  * at most VSCHED_MAX_VCPUS guests (one host ASID block each), and as many as RAM holds. */
 static uint32_t load_guest(uint32_t n, const guest_entry_t *g, bool boot)
@@ -101,6 +118,8 @@ static uint32_t load_guest(uint32_t n, const guest_entry_t *g, bool boot)
         return 0;
     }
     v->frame.gpr[5] = g->mode;                  /* a1 */
+    vcpu_set_args(v, cmdline);                  /* a2 */
+    vdev_create_all(v, g->name);
     if (boot)
         printf("hv: guest %s: %u MiB of RAM at host 0x%08x, boot stage [%u bytes] in its ROM "
                "at GPA 0x%08x, kernel [%s.elf, %u bytes] in its flash at GPA 0x%08x, both "
@@ -135,6 +154,8 @@ static void run_guests(const char *list)
 {
     uint32_t n = 0;
     vcpu_host_init();
+    join_cmdline();
+    vdev_tree_init();
     for (const char *p = list; *p && *p != ' ';) {
         size_t len = 0;
         bool boot = p[0] == 'b' && p[1] == 'o' && p[2] == 'o' && p[3] == 't' && p[4] == ':';

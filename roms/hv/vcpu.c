@@ -54,10 +54,12 @@
  * every entry is a shadow entry (4 KiB page pairs, never global, host ASID from vmap.h),
  * written with TLBWR when new and TLBWI over the entry a TLBP finds for the same pair (so
  * two entries never match one address). Unused entries hold distinct kseg0 VPN2s, which
- * never match. Invalidation is coarse for now: a guest TLBWI/TLBWR, a change of the
- * guest's ASID and a reused user-ASID slot drop every shadow entry of the VCPU's ASID
- * block (TLBR each entry, compare ASIDs); the kernel/user view switch is an EntryHi ASID
- * change, never a flush.
+ * never match. Invalidation drops only what can be stale, in one pass over the host TLB
+ * (TLBR each entry, compare VPN2 and ASID): a guest TLBWI/TLBWR the shadow entries made
+ * from the entry it overwrote (its span, in whichever view sees it); a change of the
+ * guest's ASID the kernel view's kseg2/3 entries (that view has one host ASID); a
+ * user-ASID slot taken over by another guest ASID that slot's entries. The kernel/user
+ * view switch is an EntryHi ASID change, never a flush.
  *
  * Virtual timer. The guest's Compare is checked against its Count on every exit; a match
  * sets Cause.TI and IP7. While the guest has IM7 set, the host Compare is also armed for
@@ -158,18 +160,64 @@ void vcpu_host_init(void)
     write_c0(C0_ENTRYHI, 0);
 }
 
-/* Drops every shadow entry of v's ASID block. */
-static void shadow_flush(vcpu_t *v)
+#define ANY_ASID (-1)
+
+/* Drops v's shadow entries whose page pair starts in real VAs [lo, hi], with host ASID
+ * `asid` or (ANY_ASID) any of v's block. One pass over the host TLB. */
+static void shadow_drop(vcpu_t *v, uint32_t lo, uint32_t hi, int asid)
 {
-    uint32_t hi = read_c0(C0_ENTRYHI);
+    uint32_t saved = read_c0(C0_ENTRYHI);
+    lo &= GTLB_ENTRYHI_VPN2;
     for (uint32_t i = 0; i < host_tlb_size; i++) {
         write_c0(C0_INDEX, i);
         tlbr();
-        uint32_t e = read_c0(C0_ENTRYHI);
-        if ((e & GTLB_ENTRYHI_VPN2) < KSEG0 && (e & 0xFFu) / VMAP_ASIDS_PER_VCPU == v->id)
+        uint32_t e = read_c0(C0_ENTRYHI), vpn2 = e & GTLB_ENTRYHI_VPN2;
+        uint32_t a = e & 0xFFu;
+        if (vpn2 < KSEG0 && vpn2 >= lo && vpn2 <= hi && a / VMAP_ASIDS_PER_VCPU == v->id &&
+            (asid == ANY_ASID || a == (uint32_t)asid))
             host_tlb_invalidate(i);
     }
-    write_c0(C0_ENTRYHI, hi);
+    write_c0(C0_ENTRYHI, saved);
+}
+
+/* Drops every shadow entry of v's ASID block. */
+static void shadow_flush(vcpu_t *v)
+{
+    shadow_drop(v, 0, KSEG0 - 1, ANY_ASID);
+}
+
+/* The guest overwrote (or read over) the TLB entry that translated `span`: only shadow
+ * entries made from it can be stale. Its kuseg part is seen in the user view at the same
+ * real VAs, its kseg2/3 part in the kernel view 2 GB lower (vmap.h). */
+static void shadow_drop_span(vcpu_t *v, const gtlb_span_t *span)
+{
+    if (!span->valid || !span->size)
+        return;
+    uint32_t lo = span->vaddr, hi = span->vaddr + (span->size - 1);
+    if (hi < lo)
+        hi = 0xFFFFFFFFu;
+    if (lo < KSEG0)
+        shadow_drop(v, lo, hi < KSEG0 ? hi : KSEG0 - 1, ANY_ASID);
+    if (hi >= 0xC0000000u) {
+        lo = lo < 0xC0000000u ? 0xC0000000u : lo;
+        shadow_drop(v, lo - KSEG0, hi - KSEG0, vmap_asid_kernel(&v->asids));
+    }
+}
+
+/* The guest's ASID (EntryHi) changed. The user view follows by itself (each guest ASID
+ * has its own host ASID slot: host_asid), but the kernel view has one host ASID, so what
+ * it mapped of kseg2/3 through the guest TLB may now be another ASID's; its kseg0/kseg1
+ * windows stay. */
+static void guest_asid_changed(vcpu_t *v)
+{
+    shadow_drop(v, VMAP_REAL_KSEG2, VMAP_REAL_TOP - 1, vmap_asid_kernel(&v->asids));
+}
+
+void vcpu_drop_shadows(vcpu_t *v)
+{
+    uint32_t ie = irq_save();
+    shadow_flush(v);
+    irq_restore(ie);
 }
 
 /* The host ASID the guest runs with in its current view. */
@@ -180,12 +228,13 @@ static uint8_t host_asid(vcpu_t *v)
     bool flush;
     uint8_t asid = vmap_asid_user(&v->asids, (uint8_t)v->tlb.entryhi, &flush);
     if (flush)
-        shadow_flush(v);
+        shadow_drop(v, 0, KSEG0 - 1, asid);    /* the slot held another guest ASID */
     return asid;
 }
 
-/* The host physical address of `gpa` in one of v's read-only windows, if it is in one. */
-static bool rom_hpa(const vcpu_t *v, uint32_t gpa, uint32_t *hpa)
+/* The host physical address of `gpa` in one of v's read-only windows, or in a ROM
+ * device's window while it reads as memory (vdev.h), if it is in one. */
+static bool rom_hpa(vcpu_t *v, uint32_t gpa, uint32_t *hpa)
 {
     for (uint32_t i = 0; i < v->roms; i++) {
         if (gpa - v->rom[i].gpa < v->rom[i].size) {
@@ -193,7 +242,7 @@ static bool rom_hpa(const vcpu_t *v, uint32_t gpa, uint32_t *hpa)
             return true;
         }
     }
-    return false;
+    return gpa >= VCPU_GPA_IO && vdev_romd_hpa(v, gpa, hpa);
 }
 
 /* A shadow entry for the page pair holding real VA `va`, both pages classified for a
@@ -353,11 +402,8 @@ static void vtimer_update(vcpu_t *v)
     if (vexc_timer_matched(v->last_count, now, v->compare))
         v->cause |= VEXC_CAUSE_TI | VEXC_CAUSE_IP7;
     v->last_count = now;
-    /* The virtual 16550's interrupt line is the guest's IP2 (vcons.c's design note). */
-    if (vcons_irq(v->id))
-        v->cause |= VCPU_CAUSE_IP2;
-    else
-        v->cause &= ~VCPU_CAUSE_IP2;
+    /* The devices' lines are the guest's IP2..IP6 (vdev.h). */
+    v->cause = (v->cause & ~VCPU_STATUS_IM_DEVICES) | vdev_irq_bits(v);
 }
 
 /* The host timer's early deadline: the earliest of the running guest's Compare (`own`,
@@ -458,7 +504,7 @@ static void cp0_write(vcpu_t *v, unsigned rd, unsigned sel, uint32_t value)
         uint32_t old = v->tlb.entryhi;
         v->tlb.entryhi = value & GTLB_ENTRYHI_MASK;
         if ((old ^ v->tlb.entryhi) & GTLB_ENTRYHI_ASID)
-            shadow_flush(v);
+            guest_asid_changed(v);
         break;
     }
     case REG(11, 0):
@@ -503,7 +549,7 @@ static void guest_tlb_write(vcpu_t *v, hv_frame_t *f, bool random, hv_frame_t **
     if (r == GTLB_MACHINE_CHECK)
         *stop = stop_guest(v, f, "TLB write overlaps a valid entry (machine check)");
     else
-        shadow_flush(v);
+        shadow_drop_span(v, &evicted);
 }
 
 static void emulate_cache(vcpu_t *v, const hv_frame_t *f, const emul_insn_t *e)
@@ -545,9 +591,9 @@ static hv_frame_t *emulate_wait(vcpu_t *v, hv_frame_t *f)
     vtimer_update(v);
     if (v->cause & v->status & VEXC_STATUS_IM)
         return enter(v, f, false);
-    if (!(v->status & (ST_IM7 | VCPU_STATUS_IM2)))
+    if (!(v->status & (ST_IM7 | VCPU_STATUS_IM_DEVICES)))
         return stop_guest(v, f, "WAIT with every interrupt masked (it would sleep forever)");
-    /* With only its UART's IM2 it waits for input (vcpu_kick), however long that is. */
+    /* With only its devices' lines it waits for them (vcpu_kick), however long that is. */
     vsched_wait(&vs, v->id, (v->status & ST_IM7) ? v->compare - v->count_offset
                                                  : read_count() + 0x7FFFFFFFu);
     v->frame = *f;
@@ -623,7 +669,7 @@ static hv_frame_t *emulate_cpu(vcpu_t *v, hv_frame_t *f)
         uint32_t asid = v->tlb.entryhi & GTLB_ENTRYHI_ASID;
         gtlb_tlbr(&v->tlb);
         if ((v->tlb.entryhi & GTLB_ENTRYHI_ASID) != asid)
-            shadow_flush(v);
+            guest_asid_changed(v);
         break;
     }
     case EMUL_TLBWI:
@@ -664,28 +710,18 @@ static hv_frame_t *emulate_ri(vcpu_t *v, hv_frame_t *f)
 
 /* ---- Emulated devices ----------------------------------------------------------------- */
 
-/* One device access; false when nothing is there. */
-static bool device_access(vcpu_t *v, uint32_t gpa, bool store, uint32_t *value)
+/* One device access (vdev.h); false when no device's window holds `gpa`. */
+static bool device_access(vcpu_t *v, uint32_t gpa, unsigned size, bool store,
+                          uint32_t *value)
 {
-    if (gpa >= VCPU_GPA_UART && gpa < VCPU_GPA_UART + 8u) {
-        /* Byte registers (vuart.h); a wider access reaches the register it starts at. */
-        unsigned reg = gpa - VCPU_GPA_UART;
-        if (store)
-            vcons_write(v->id, reg, (uint8_t)*value);
-        else
-            *value = vcons_read(v->id, reg);
-        return true;
-    }
-    if (gpa == VCPU_GPA_SOFTRES) {
-        if (store && (*value & 0xFFu) == SOFTRES_GORESET) {
-            v->stopped = true;
-            v->exited = true;
-        }
-        if (!store)
-            *value = 0;
-        return true;
-    }
-    return false;
+    vdev_t *d = vdev_find(v, gpa);
+    if (!d)
+        return false;
+    if (store)
+        d->ops->write(d->dev, gpa - d->base, *value, size);
+    else
+        *value = d->ops->read(d->dev, gpa - d->base, size);
+    return true;
 }
 
 static hv_frame_t *bus_error(vcpu_t *v, hv_frame_t *f, bool fetch_fault, bool store,
@@ -711,7 +747,7 @@ static hv_frame_t *mmio(vcpu_t *v, hv_frame_t *f, uint32_t gpa, bool store)
     if (!next_pc(v, f, &pc))
         return stop_guest(v, f, "cannot resolve the branch of a delay slot");
     uint32_t value = store ? f->gpr[l.rt] & (0xFFFFFFFFu >> (32 - 8 * l.size)) : 0;
-    if (!device_access(v, gpa, store, &value))
+    if (!device_access(v, gpa, l.size, store, &value))
         return bus_error(v, f, false, store, gpa);
     if (v->stopped) {
         vcons_flush(v->id);
@@ -858,6 +894,25 @@ bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32
     return true;
 }
 
+static void copy_args(vcpu_t *v)
+{
+    if (!v->args)
+        return;
+    char *dst = (char *)(uintptr_t)(KSEG0 + v->ram_hpa + VCPU_ARGS_GPA);
+    size_t n = strlen(v->args);
+    if (n > VCPU_ARGS_MAX - 1)
+        n = VCPU_ARGS_MAX - 1;
+    memcpy(dst, v->args, n);
+    dst[n] = '\0';
+}
+
+void vcpu_set_args(vcpu_t *v, const char *args)
+{
+    v->args = args;
+    copy_args(v);
+    v->frame.gpr[6] = KSEG0 + VCPU_ARGS_GPA;    /* a2: arch kseg0 */
+}
+
 bool vcpu_load(vcpu_t *v, const void *image, size_t size)
 {
     if (VCPU_LOAD_GPA + size > v->ram_size)
@@ -955,6 +1010,17 @@ hv_frame_t *vcpu_hypercore_interrupt(hv_frame_t *f, bool tick)
     return reschedule();
 }
 
+void vcpu_hypercore_idle(void)
+{
+    uint32_t ie = irq_save();
+    bool give = vs.n && vsched_other_ready(&vs);
+    irq_restore(ie);
+    if (give)
+        __asm__ volatile("syscall" ::: "memory");
+    else
+        __asm__ volatile("wait");   /* until the next interrupt: the tick at the latest */
+}
+
 /* ---- The management terminal's view (term.c) ------------------------------------------ */
 
 uint32_t vcpu_count(void)
@@ -1029,7 +1095,9 @@ bool vcpu_reset(uint32_t id)
     memset((void *)(uintptr_t)ram, 0, v->ram_size);
     if (v->image)
         memcpy((void *)(uintptr_t)(ram + VCPU_LOAD_GPA), v->image, v->image_size);
+    copy_args(v);
     cache_sync(ram, v->ram_size);
+    vdev_reset_all(v);
     v->last_count = guest_count(v);
     vcons_reset(id, v->name);
     ie = irq_save();

@@ -9,17 +9,21 @@
 #include "frame.h"
 #include "gtlb.h"
 #include "hthread.h"
+#include "vdev.h"
 #include "vmap.h"
 
 /* Guest RAM: GPA 0 .. VCPU_RAM_SIZE - 1, host-physical VCPU_RAM_SIZE * (id + 1) onwards:
  * guest 0 at 16 MiB, guest 1 at 32 MiB, ... above the hypervisor's image (1 MiB + a few
  * hundred KiB) and below the top of RAM, where the loaders put kernel files and initrds. */
 #define VCPU_RAM_SIZE       (16u << 20)
-/* The board's I/O (GT-64120 windows, FPGA, boot flash): never mapped, every access traps. */
+/* The board's I/O (GT-64120 windows, FPGA, boot flash): never mapped, every access traps
+ * to the guest's emulated devices (vdev.h; their windows: guests.dts). */
 #define VCPU_GPA_IO         0x18000000u
 #define VCPU_GPA_IO_END     0x20000000u
-#define VCPU_GPA_UART       0x180003F8u     /* the virtual 16550 (ISA port 0x3F8) */
-#define VCPU_GPA_SOFTRES    0x1F000500u     /* the FPGA's software reset: 0x42 ends the guest */
+/* Where every guest finds the hypervisor's command line (its boot words, NUL-terminated),
+ * a2 = its arch address: below the load address, above the exception vectors. */
+#define VCPU_ARGS_GPA       0x00000800u
+#define VCPU_ARGS_MAX       0x00000800u
 /* Where vcpu_load puts a guest image, and where the guest starts (arch 0x80001000). */
 #define VCPU_LOAD_GPA       0x00001000u
 /* The guest's read-only windows (vcpu_load_boot): its boot "ROM", where the VCPU starts
@@ -34,8 +38,7 @@
 
 #define VCPU_NAME_MAX       8
 #define VCPU_PRID           0x00019300u     /* MIPS 24Kc */
-#define VCPU_CAUSE_IP2      0x00000400u     /* the virtual 16550's line (vcons.c) */
-#define VCPU_STATUS_IM2     0x00000400u     /* its mask bit */
+#define VCPU_STATUS_IM_DEVICES 0x00007C00u  /* IM2..IM6: the devices' lines (vdev.h) */
 
 /* The VCPU scheduler's slices, in ticks (TIMER_HZ): each VCPU's, and the whole
  * hypercore's (its threads share it; hthread.h's slice divides it among them). */
@@ -74,8 +77,10 @@ typedef struct vcpu {
     } rom[VCPU_ROMS];
     uint32_t roms;
 
-    /* Its virtual 16550 is vcons.c's console `id`. */
+    /* Its emulated devices (vdev.h); its 16550 is vcons.c's console `id`. */
+    vdev_set_t devs;
     bool mmio_logged;
+    const char *args;           /* copied to VCPU_ARGS_GPA at load and reset; NULL: none */
 
     /* The image vcpu_load copied (NULL: none), copied again by `reset N` (vcpu_reset). */
     const void *image;
@@ -104,6 +109,9 @@ void vcpu_host_init(void);
 /* A VCPU in its reset state (Status = BEV | ERL, EBase 0x80000000, empty guest TLB) with
  * RAM at host physical `ram_hpa`. False when id >= VMAP_MAX_VCPUS. */
 bool vcpu_init(vcpu_t *v, uint8_t id, const char *name, uint32_t ram_hpa, uint32_t ram_size);
+/* Gives the guest the command line `args` (a2, VCPU_ARGS_GPA; cut at VCPU_ARGS_MAX - 1
+ * bytes). `args` must stay valid: `reset N` copies it again. */
+void vcpu_set_args(vcpu_t *v, const char *args);
 /* Copies a flat guest image to VCPU_LOAD_GPA and sets the PC there; a0 = RAM size. */
 bool vcpu_load(vcpu_t *v, const void *image, size_t size);
 /* Instead of vcpu_load: the VCPU starts at its reset vector (arch 0xBFC00000) as a board
@@ -133,9 +141,17 @@ bool vcpu_reset(uint32_t id);
 /* vcons.c: input arrived for guest `id`; if it is in WAIT, it wakes at the next interrupt
  * (the hypervisor's tick at the latest) to take it. */
 void vcpu_kick(uint32_t id);
+/* hthread.c's idle thread, looping: nothing on the hypercore has work, so a VCPU that is
+ * ready gets the CPU now (a SYSCALL, which exception.c turns into
+ * vcpu_hypercore_interrupt) instead of at the next tick; with none ready, WAIT. */
+void vcpu_hypercore_idle(void);
 /* exception.c: a timer interrupt taken in the hypercore (after hthread_timer_tick when it
  * was a tick): may end the hypercore's slice and return a VCPU's frame instead. */
 hv_frame_t *vcpu_hypercore_interrupt(hv_frame_t *f, bool tick);
+
+/* Drops every shadow entry of the VCPU from the host TLB (vdev_set_romd: a window stops
+ * being memory). Any context; interrupts are masked meanwhile. */
+void vcpu_drop_shadows(vcpu_t *v);
 
 /* exception.c: an exception taken in user mode, i.e. while a guest ran. Returns the
  * frame to restore: the guest's, or the hypervisor's when the guest stopped. */

@@ -163,6 +163,41 @@ static void test_tlb_mapped(void)
             index, lo0);
 }
 
+/* The hypervisor's shadow entries follow the guest's TLB: overwriting an entry the guest
+ * has used, then switching to an ASID its (now non-global) replacement does not match,
+ * must each take effect at once, never leaving an old translation in use. */
+static void test_tlb_remap(void)
+{
+    volatile uint32_t *mapped = (volatile uint32_t *)0x40000000u;      /* arch 0xC0000000 */
+    volatile uint32_t *direct = (volatile uint32_t *)0x00800000u;      /* arch 0x80800000 */
+    direct[0] = 0x11111111u;                    /* GPA 0x800000: tlb-mapped's page */
+    direct[0x800] = 0x22222222u;                /* GPA 0x802000 */
+    bool old = mapped[0] == 0x11111111u;
+    MTC0(C0_INDEX, 1);                          /* the same ASID (0), another page */
+    MTC0(C0_PAGEMASK, 0);
+    MTC0(C0_ENTRYHI, 0xC0000000u);
+    MTC0(C0_ENTRYLO0, LO(0x00802000u, LO_C3 | LO_D | LO_V | LO_G));
+    MTC0(C0_ENTRYLO1, 0);
+    __asm__ volatile("tlbwi; ehb" ::: "memory");
+    bool remapped = mapped[0] == 0x22222222u;
+    MTC0(C0_ENTRYLO0, LO(0x00802000u, LO_C3 | LO_D | LO_V));   /* for ASID 0 only */
+    __asm__ volatile("tlbwi; ehb" ::: "memory");
+    remapped = remapped && mapped[0] == 0x22222222u;
+    MTC0(C0_ENTRYHI, 4u);
+    uint32_t before = exc_rec.count;
+    probe_load(0x40000000u);                    /* ASID 4: no entry matches */
+    bool refill = exc_rec.count == before + 1 && EXCCODE(exc_rec.cause) == 2 &&
+                  exc_rec.badvaddr == 0xC0000000u;
+    MTC0(C0_INDEX, 1);                          /* entry 1 back to nothing */
+    MTC0(C0_ENTRYHI, 0xC0000000u);
+    MTC0(C0_ENTRYLO0, 0);
+    __asm__ volatile("tlbwi; ehb" ::: "memory");
+    MTC0(C0_ENTRYHI, 0);
+    result(old && remapped && refill, "tlb-remap:");
+    gprintf(" a TLBWI over a used entry moved arch 0xc0000000 to GPA 0x00802000 at once,"
+            " ASID 4 then missed it (ExcCode %u)\n", EXCCODE(exc_rec.cause));
+}
+
 static void test_tlb_refill(void)
 {
     MTC0(C0_ENTRYHI, 0x00000005u);              /* ASID 5: the fault must show it */
@@ -349,6 +384,7 @@ void hello_main(void)
     test_ebase_syscall_break();
     test_tlb_mapped();
     test_tlb_refill();
+    test_tlb_remap();
     test_timer();
     test_timer_latency();
     test_wait();
