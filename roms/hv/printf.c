@@ -2,6 +2,7 @@
  * console_write, so a line from one thread is never cut by another's (console.c masks
  * interrupts for the write). Lines longer than PRINTF_MAX are cut. */
 #include "hv.h"
+#include "term.h"
 
 #define PRINTF_MAX      256
 
@@ -148,11 +149,17 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+/* Whatever is printed while the management terminal shows its prompt goes on the line
+ * under it, and the prompt with what was typed so far is drawn again below (term.c). */
 int vprintf(const char *fmt, va_list ap)
 {
     char buf[PRINTF_MAX];
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    uint32_t ie = irq_save();
+    term_output_begin();
     console_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+    term_output_end();
+    irq_restore(ie);
     return n;
 }
 

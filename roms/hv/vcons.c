@@ -53,14 +53,12 @@ void vcons_reset(uint32_t id, const char *name)
     irq_restore(ie);
 }
 
-/* A whole line, prefixed, under the terminal's prompt line if it shows one. */
+/* A whole line, prefixed (printf puts it under the terminal's prompt if one shows). */
 static void print_line(vcons_t *c)
 {
     uint32_t ie = irq_save();
     c->line[c->line_len] = '\0';
-    term_output_begin();
     printf("[%s] %s\n", c->name, c->line);
-    term_output_end();
     c->line_len = 0;
     irq_restore(ie);
 }

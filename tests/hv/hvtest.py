@@ -298,6 +298,10 @@ def test_terminal(emu, log, tmpdir, opts):
         s.close()
     romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
     romtest.check("hv: halted from the terminal" in text, "no halt message")
+    # The hypervisor's own messages (g0's exit) go under the prompt, never after it.
+    romtest.check("hv: guest g0 exited" in text, "no exit message of g0")
+    romtest.check(not re.search(re.escape(TERM_PROMPT) + r"hv: ", text),
+                  "a hypervisor message was printed after the prompt:\n%s" % text)
     # The first run's checks.
     check_rtos(text[:text.find("hv: guest g0 reset")], "g0")
 
