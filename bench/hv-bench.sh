@@ -44,15 +44,11 @@ bare=$build/bench/kbench.bin
 bare_swapped=$build/bench/kbench.swapped.bin
 hv=$build/roms/hv/hv.elf
 bios=$build/roms/bootrom.swapped.bin
-[ -n "$kseg" ] || kseg=$build/kseg
-[ -n "$qemu" ] || qemu=$(command -v qemu-system-mipsel || echo none)
-[ "$kseg" = none ] && kseg=
-[ "$qemu" = none ] && qemu=
 for f in "$bare" "$bare_swapped" "$hv" "$bios"; do
     [ -f "$f" ] || { echo "hv-bench.sh: no $f (build first: ninja -C $build)" >&2; exit 2; }
 done
-[ -z "$kseg" ] || [ -x "$kseg" ] || { echo "hv-bench.sh: no kseg at $kseg" >&2; exit 2; }
-[ -n "$kseg$qemu" ] || { echo "hv-bench.sh: neither kseg nor QEMU" >&2; exit 2; }
+. "$here/lib.sh"
+find_emulators hv-bench.sh
 emulators=
 [ -n "$kseg" ] && emulators="kseg"
 [ -n "$qemu" ] && emulators="$emulators qemu"
