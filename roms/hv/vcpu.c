@@ -554,16 +554,29 @@ static void guest_tlb_write(vcpu_t *v, hv_frame_t *f, bool random, hv_frame_t **
 
 static void emulate_cache(vcpu_t *v, const hv_frame_t *f, const emul_insn_t *e)
 {
-    /* Hit operations (op 4..6 in bits 4:2) on the line the guest named: write the data
-     * cache back and invalidate the instruction cache there. Index operations are no-ops:
-     * the guest's caches are the host's, kept coherent by the hypervisor. */
-    unsigned operation = e->cache_op >> 2;
-    if (operation < 4 || operation > 6)
-        return;
+    /* The guest's caches are the host's. Hit operations (4..6 in bits 4:2) act on the line
+     * the guest named: the data cache is written back and the instruction cache
+     * invalidated there. Index operations (0..3: a whole-cache flush at boot or after
+     * loading code) act on the same index of the host's cache, through a kseg0 address with
+     * the guest's index and way bits: Index Invalidate (I) / Writeback Invalidate (D) as
+     * asked, Index Store Tag as a writeback-invalidate of that line (a guest's tag must
+     * never reach the host's cache: the line would then claim another page's data), Index
+     * Load Tag and Store Data as nothing. Secondary and tertiary caches: nothing. */
+    unsigned operation = e->cache_op >> 2, cache = e->cache_op & 3u;
     uint32_t va = f->gpr[e->base] + (uint32_t)(int32_t)e->offset;
-    void *p = guest_ptr(v, va);
-    if (p)
-        cache_sync((uint32_t)(uintptr_t)p, 1);
+    if (operation >= 4 && operation <= 6) {
+        void *p = guest_ptr(v, va);
+        if (p)
+            cache_sync((uint32_t)(uintptr_t)p, 1);
+        return;
+    }
+    if ((operation != 0 && operation != 2) || cache > 1)
+        return;
+    uint32_t index = KSEG0 | (va & 0x1FFFFFFFu);
+    if (cache == 0)         /* Index_Invalidate_I */
+        __asm__ volatile("cache 0x00, 0(%0)" : : "r"(index) : "memory");
+    else                    /* Index_Writeback_Inv_D */
+        __asm__ volatile("cache 0x01, 0(%0); sync" : : "r"(index) : "memory");
 }
 
 static bool emulate_rdhwr(vcpu_t *v, hv_frame_t *f, const emul_insn_t *e)
