@@ -96,7 +96,6 @@ bool flash_lock(uint32_t block, bool lock);
 bool flash_block_locked(uint32_t block);
 bool flash_block_erased(uint32_t block);
 const char *flash_status_text(uint8_t sr);
-uint32_t flash_rom_end(void);   /* the boot ROM's own image ends at this flash offset */
 /* A kseg0, kseg1 or physical address inside the flash -> its offset. */
 bool flash_offset(uint32_t addr, uint32_t *offset);
 

@@ -213,6 +213,15 @@ static void cmd_mw(int argc, char **argv)
 
 /* ---- The flash commands ------------------------------------------------------------------ */
 
+/* The boot ROM's own image: the flash holds it from offset 0 (stage 1, then stage 2's load
+ * image); erasing those blocks would leave the next reset nothing to run. */
+static uint32_t flash_rom_end(void)
+{
+    extern char _stage2_load[], _stage2_start[], _stage2_end[];
+    return (uint32_t)(uintptr_t)_stage2_load - RESET_VECTOR +
+           (uint32_t)(_stage2_end - _stage2_start);
+}
+
 /* The blocks from offset 0 that hold this boot ROM: erasing them would leave the next reset
  * nothing to run, so erase and cp refuse to touch them. */
 static uint32_t rom_blocks(void)

@@ -194,17 +194,18 @@ bool flash_block_erased(uint32_t block)
 
 /* One buffer's worth: [offset, offset + len) inside one aligned write buffer, as whole
  * 32-bit words; bytes of the first and last word outside the range are written as 0xFF,
- * which leaves them as they are (a program only clears bits). */
+ * which leaves them as they are (a program only clears bits). The setup and the count go
+ * to the first word, not the block's start: QEMU 7.2 (Debian's) takes the buffer to be the
+ * aligned 2 KiB where the count is written and fails (SR.4) data written outside it. */
 static bool program_buffer(uint32_t offset, const uint8_t *src, uint32_t len)
 {
     uint32_t first = offset & ~3u, end = (offset + len + 3) & ~3u;
-    uint32_t block = offset & ~(flash_info.block_size - 1);
-    command(block, CMD_CLEAR_STATUS);
-    command(block, CMD_WRITE_BUFFER);
-    uint8_t sr = wait_ready(block, flash_info.buffer_timeout_us);   /* a buffer is free */
+    command(first, CMD_CLEAR_STATUS);
+    command(first, CMD_WRITE_BUFFER);
+    uint8_t sr = wait_ready(first, flash_info.buffer_timeout_us);   /* a buffer is free */
     if (!(sr & SR_READY))
-        return finish(block, sr, "program");
-    command(block, (end - first) / 4 - 1);
+        return finish(first, sr, "program");
+    command(first, (end - first) / 4 - 1);
     for (uint32_t at = first; at < end; at += 4) {
         uint32_t word = 0;
         for (uint32_t b = 0; b < 4; b++) {
@@ -214,8 +215,8 @@ static bool program_buffer(uint32_t offset, const uint8_t *src, uint32_t len)
         }
         *flash_word(at) = word;
     }
-    command(block, CMD_CONFIRM);
-    return finish(block, wait_ready(block, flash_info.buffer_timeout_us), "program");
+    command(first, CMD_CONFIRM);
+    return finish(first, wait_ready(first, flash_info.buffer_timeout_us), "program");
 }
 
 bool flash_program(uint32_t offset, const void *src, uint32_t len)
@@ -256,15 +257,6 @@ bool flash_verify(uint32_t offset, const void *src, uint32_t len)
         }
     }
     return true;
-}
-
-/* The boot ROM's own image: the flash holds it from offset 0 (stage 1, then stage 2's load
- * image); erasing those blocks would leave the next reset nothing to run. */
-uint32_t flash_rom_end(void)
-{
-    extern char _stage2_load[], _stage2_start[], _stage2_end[];
-    return (uint32_t)(uintptr_t)_stage2_load - RESET_VECTOR +
-           (uint32_t)(_stage2_end - _stage2_start);
 }
 
 bool flash_offset(uint32_t addr, uint32_t *offset)

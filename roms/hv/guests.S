@@ -41,8 +41,11 @@ guest_table:
         guest   badjump, "bad/bad.bin", 1       /* jumps to nowhere with no handler */
         guest   rtos, "rtos/rtos.bin", 0, "boot/rtos.elf" /* the preemptive test kernel */
         guest   echo, "echo/echo.bin"          /* echoes the lines typed to it */
+        guest   flash, "flash/flash.bin"       /* keeps a boot count in its flash */
         guest   kbench, "kbench/kbench.bin"    /* bench/kbench.c (bench/hv-bench.sh) */
         guest   exitbench, "exitbench/exitbench.bin" /* syscall/TLB/MFC0 exits */
+        guest   net, "net/net.bin"              /* the network test kernel (issue 9) */
+        guest   netfuzz, "net/net.bin", 1       /* the same, its card fuzzed first */
 guest_table_end:
 
 /* The guest boot stage: its ROM image, page-aligned (it is mapped, not copied). */

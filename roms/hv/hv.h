@@ -38,8 +38,9 @@ typedef struct hv_boot {
 } hv_boot_t;
 extern hv_boot_t hv_boot;
 
-/* Stops the board: the FPGA's software reset, which ends kseg and QEMU run with
- * -no-reboot; without it (a real board resets) the CPU waits forever. */
+/* Stops the board: first waits (2 s at most) for the guests' flash writes to reach the
+ * board's flash (vflash_sync), then the FPGA's software reset, which ends kseg and QEMU
+ * run with -no-reboot; without it (a real board resets) the CPU waits forever. */
 void hv_halt(void) __attribute__((noreturn));
 
 /* ---- Interrupt masking ------------------------------------------------------------------
@@ -69,6 +70,7 @@ void *memset(void *dst, int c, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int memcmp(const void *a, const void *b, size_t n);
+bool parse_u32(const char *s, uint32_t *out);      /* decimal or 0x hex, whole string */
 
 /* ---- printf.c: formatted output -------------------------------------------------------
  * %c %s %d %u %x %X %p %%, the flags '-' and '0', a width (digits or '*'), 'l' ignored.

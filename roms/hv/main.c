@@ -1,9 +1,12 @@
 /* The hypervisor's C entry: from start.S with the boot ROM's Linux-style arguments. */
 #include "hv.h"
 #include "hthread.h"
+#include "hwnet.h"
 #include "term.h"
 #include "vcpu.h"
 #include "vdev.h"
+#include "vflash.h"
+#include "vne2k.h"
 #include "vsched.h"
 
 hv_boot_t hv_boot;
@@ -13,7 +16,9 @@ hv_boot_t hv_boot;
  * guest table (guests.S), g0, g1, ... in that order, and "guest" alone is "guest=hello".
  * A name written "boot:NAME" starts that VCPU in the guest boot stage (roms/guests/boot)
  * at its reset vector, which loads NAME's ELF file from the guest's flash: e.g.
- * "guest=boot:rtos,rtos". Both: the self-test first. */
+ * "guest=boot:rtos,rtos". Both: the self-test first. "netcheck" checks the board's own
+ * network card against the user network's gateway (netcheck.c), after the self-test if
+ * asked for, and halts. */
 
 /* The word `word` or, with `value`, "word=..." (*value then points after the '='). */
 static bool boot_word_value(const char *word, const char **value)
@@ -112,7 +117,7 @@ static uint32_t load_guest(uint32_t n, const guest_entry_t *g, bool boot)
     uint32_t stage_size = (uint32_t)(guest_boot_stage_end - guest_boot_stage);
     uint32_t elf_size = boot ? (uint32_t)(g->elf_end - g->elf) : 0;
     if (!vcpu_init(v, (uint8_t)n, name, hpa, VCPU_RAM_SIZE) ||
-        !(boot ? vcpu_load_boot(v, guest_boot_stage, stage_size, g->elf, elf_size)
+        !(boot ? vcpu_load_boot(v, guest_boot_stage, stage_size)
                : vcpu_load(v, g->image, size))) {
         printf("hv: guest %s (%s) cannot be loaded\n", name, g->name);
         return 0;
@@ -120,10 +125,13 @@ static uint32_t load_guest(uint32_t n, const guest_entry_t *g, bool boot)
     v->frame.gpr[5] = g->mode;                  /* a1 */
     vcpu_set_args(v, cmdline);                  /* a2 */
     vdev_create_all(v, g->name);
+    /* The boot stage loads the kernel from the guest's flash (vflash.c). */
+    if (boot && !vflash_install(v, VCPU_GPA_FLASH, g->elf, elf_size))
+        return 0;
     if (boot)
         printf("hv: guest %s: %u MiB of RAM at host 0x%08x, boot stage [%u bytes] in its ROM "
-               "at GPA 0x%08x, kernel [%s.elf, %u bytes] in its flash at GPA 0x%08x, both "
-               "read-only\n", name, VCPU_RAM_SIZE >> 20, hpa, stage_size, VCPU_GPA_BOOTROM,
+               "at GPA 0x%08x (read-only), kernel [%s.elf, %u bytes] in its flash at GPA "
+               "0x%08x\n", name, VCPU_RAM_SIZE >> 20, hpa, stage_size, VCPU_GPA_BOOTROM,
                g->name, elf_size, VCPU_GPA_FLASH);
     else
         printf("hv: guest %s: %u MiB of RAM at host 0x%08x, image [%s, %u bytes] at GPA "
@@ -187,6 +195,8 @@ static void run_guests(const char *list)
         hthread_sleep(1);
     for (uint32_t i = 0; i < n; i++)
         report(&vcpu_slots[i]);
+    if (vne2k_in_use())
+        vne2k_print_net();          /* what the guests' network carried */
 }
 
 void hv_main(int32_t argc, const char *const *argv, const char *const *envp, uint32_t memsize);
@@ -205,8 +215,11 @@ void hv_main(int32_t argc, const char *const *argv, const char *const *envp, uin
     const char *guests = NULL;
     bool guest = boot_word_value("guest", &guests);
     bool term = boot_word("term");      /* the management terminal (term.c) */
-    if (boot_word("selftest") || !(guest || term))
+    bool netcheck = boot_word("netcheck");
+    if (boot_word("selftest") || !(guest || term || netcheck))
         selftest_run();
+    if (netcheck)
+        netcheck_run();                 /* halts the board */
     if (term)
         term_start();
     if (guest)
@@ -216,8 +229,14 @@ void hv_main(int32_t argc, const char *const *argv, const char *const *envp, uin
     hv_halt();
 }
 
+/* How long the board waits for the guests' flash writes to reach its flash before it
+ * stops: 2 s, far more than any write-back takes, short enough for a guest that never
+ * stops writing. */
+#define HALT_FLASH_SYNC_TICKS   (2 * TIMER_HZ)
+
 void hv_halt(void)
 {
+    vflash_sync(HALT_FLASH_SYNC_TICKS);
     irq_save();
     *(volatile uint32_t *)FPGA_SOFTRES = SOFTRES_GORESET;
     for (;;)

@@ -23,6 +23,7 @@
 #include "termline.h"
 #include "vcons.h"
 #include "vcpu.h"
+#include "vne2k.h"
 
 #define PROMPT  "hv> "
 
@@ -74,6 +75,7 @@ static void cmd_help(void)
         "console N   the console to guest gN (its input and raw output); Ctrl-] returns",
         "threads     the hypercore's threads: state, ticks, stack use",
         "tlb N       guest gN's valid TLB entries",
+        "net         the guests' network: bridge ports, queues, the board's card",
         "halt, quit  stop the board",
     };
     printf("commands:\n");
@@ -169,6 +171,9 @@ static void run(const char *line)
     } else if (!strcmp(c.word, "threads")) {
         if (no_arg(&c))
             cmd_threads();
+    } else if (!strcmp(c.word, "net")) {
+        if (no_arg(&c))
+            vne2k_print_net();
     } else if (!strcmp(c.word, "halt") || !strcmp(c.word, "quit")) {
         if (no_arg(&c)) {
             printf("hv: halted from the terminal\n");

@@ -22,15 +22,16 @@
  * mode with Status = BEV | ERL, as after a reset, EBase = 0x80000000, a0 = its RAM size.
  * vcpu_load_boot instead starts the VCPU where a board starts, arch 0xBFC00000 (real
  * 0x3FC00000, kseg1), same Status and a0, in a guest boot stage (roms/guests/boot) that is
- * its "ROM" at GPA 0x1FC00000, with the kernel for it to load (an ELF file) in its "flash"
- * at GPA 0x1E000000.
+ * its "ROM" at GPA 0x1FC00000; the kernel it loads is in the guest's CFI flash at GPA
+ * 0x1E000000 (an emulated device: vflash.c, main.c installs the kernel there).
  *
- * Read-only windows. Those two are host pages (the images in the hypervisor's own
- * .rodata, guests.S, shared by every VCPU booted from them) mapped into the guest. A
- * shadow entry for them never has D, so a guest store there is a host TLB Modified (or a
- * miss classified as a store) that never installs anything: it falls to the MMIO path,
- * which finds no device and reflects a bus error, as writing a flash that is not in
- * program mode would. Loads and fetches are direct; the emulator's own reads (fetching an
+ * Read-only windows. The boot stage's ROM is host pages (the image in the hypervisor's
+ * own .rodata, guests.S, shared by every VCPU booted from it) mapped into the guest, and
+ * so is a ROM device's window while it reads as memory (vdev.h: the flash in read-array
+ * mode). A shadow entry for them never has D, so a guest store there is a host TLB
+ * Modified (or a miss classified as a store) that never installs anything: it falls to
+ * the MMIO path, which gives it to the device or, for the ROM, finds none and reflects a
+ * bus error. Loads and fetches are direct; the emulator's own reads (fetching an
  * instruction that trapped) go through guest_ptr like RAM.
  *
  * Exits. exception.c sends every exception taken in user mode here (vcpu_exit); the
@@ -955,12 +956,10 @@ static bool map_rom(vcpu_t *v, uint32_t gpa, const void *image, size_t size)
     return true;
 }
 
-bool vcpu_load_boot(vcpu_t *v, const void *stage, size_t stage_size, const void *kernel,
-                    size_t kernel_size)
+bool vcpu_load_boot(vcpu_t *v, const void *stage, size_t stage_size)
 {
     uint32_t reset;
     if (!map_rom(v, VCPU_GPA_BOOTROM, stage, stage_size) ||
-        !map_rom(v, VCPU_GPA_FLASH, kernel, kernel_size) ||
         !vmap_to_real(VCPU_RESET_VECTOR, true, &reset))
         return false;
     memset(&v->frame, 0, sizeof(v->frame));

@@ -26,15 +26,15 @@
 #define VCPU_ARGS_MAX       0x00000800u
 /* Where vcpu_load puts a guest image, and where the guest starts (arch 0x80001000). */
 #define VCPU_LOAD_GPA       0x00001000u
-/* The guest's read-only windows (vcpu_load_boot): its boot "ROM", where the VCPU starts
- * after a reset (arch 0xBFC00000), and its flash, where the boot stage finds the kernel
- * (arch 0xBE000000); 4 MiB each as on a Malta, backed by whole host pages only as far as
- * the image goes (beyond: nothing there, a bus error). */
+/* The guest's read-only window (vcpu_load_boot): its boot "ROM", where the VCPU starts
+ * after a reset (arch 0xBFC00000); 4 MiB as on a Malta, backed by whole host pages only as
+ * far as the image goes (beyond: nothing there, a bus error). Its flash, where the boot
+ * stage finds the kernel (arch 0xBE000000), is an emulated CFI chip (vflash.c). */
 #define VCPU_GPA_BOOTROM    0x1FC00000u
 #define VCPU_RESET_VECTOR   0xBFC00000u     /* arch: its first word */
 #define VCPU_GPA_FLASH      0x1E000000u
 #define VCPU_ROM_WINDOW     0x00400000u
-#define VCPU_ROMS           2
+#define VCPU_ROMS           1
 
 #define VCPU_NAME_MAX       8
 #define VCPU_PRID           0x00019300u     /* MIPS 24Kc */
@@ -116,11 +116,9 @@ void vcpu_set_args(vcpu_t *v, const char *args);
 bool vcpu_load(vcpu_t *v, const void *image, size_t size);
 /* Instead of vcpu_load: the VCPU starts at its reset vector (arch 0xBFC00000) as a board
  * does, Status = BEV | ERL, a0 = its RAM size, with the boot stage `stage` as its ROM
- * (VCPU_GPA_BOOTROM) and the kernel `kernel` (what the boot stage loads: an ELF file) in its
- * flash (VCPU_GPA_FLASH). Both are mapped read-only where they are, so each must start on a
- * 4 KiB boundary (guests.S) and stay valid: several VCPUs may share them. */
-bool vcpu_load_boot(vcpu_t *v, const void *stage, size_t stage_size, const void *kernel,
-                    size_t kernel_size);
+ * (VCPU_GPA_BOOTROM), mapped read-only where it is, so it must start on a 4 KiB boundary
+ * (guests.S) and stay valid: several VCPUs may share it. */
+bool vcpu_load_boot(vcpu_t *v, const void *stage, size_t stage_size);
 /* Makes the n loaded VCPUs (ids 0 .. n-1, in that order) entries of the VCPU scheduler
  * beside the hypercore (vsched.c): they run from the next tick on, in turn. */
 void vcpu_sched_start(vcpu_t *const *vcpus, uint32_t n);

@@ -4,6 +4,8 @@
 #include "vcons.h"
 #include "vcpu.h"
 #include "vdev.h"
+#include "vflash.h"
+#include "vne2k.h"
 
 #define IP_BIT(line)    (1u << (8 + (line)))            /* Cause.IP<line> */
 #define IP_DEVICE_MASK  0x00007C00u                     /* IP2..IP6 */
@@ -101,6 +103,8 @@ static const vdev_type_t softres_type = {
 static const vdev_type_t *const types[] = {
     &uart_type,
     &softres_type,
+    &vne2k_type,
+    &vflash_type,
 };
 
 static const vdev_type_t *find_type(const devtree_str_t *compatible)
@@ -158,6 +162,21 @@ bool vdev_create_all(vcpu_t *v, const char *config)
         printf("hv: guest %s: no device configuration '%s' or 'default' in guests.dts\n",
                v->name, config);
         return false;
+    }
+    /* `same-as = "NAME";`: the devices of configuration NAME (one step, no chains). */
+    const devtree_prop_t *same = devtree_prop(&tree, top, "same-as");
+    if (same && same->kind == DEVTREE_STRING) {
+        int other = -1;
+        for (int n = tree.first_top; n >= 0 && other < 0; n = tree.nodes[n].next_sibling)
+            if (tree.nodes[n].name.len == same->string.len &&
+                !memcmp(tree.nodes[n].name.s, same->string.s, same->string.len))
+                other = n;
+        if (other < 0) {
+            printf("hv: guest %s: configuration '%s' is the same as one guests.dts lacks\n",
+                   v->name, config);
+            return false;
+        }
+        top = other;
     }
     v->devs.n = 0;
     for (int c = tree.nodes[top].first_child; c >= 0; c = tree.nodes[c].next_sibling) {

@@ -63,7 +63,7 @@ typedef struct vdev_type {
 } vdev_type_t;
 
 struct vdev {
-    char name[16];              /* the node's name with its unit: "ethernet@18000300" */
+    char name[24];              /* the node's name with its unit: "ethernet@18000300" */
     const vdev_type_t *type;
     struct vcpu *vcpu;          /* the guest it belongs to */
     uint32_t base, size;        /* its window, GPA */

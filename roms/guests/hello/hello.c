@@ -297,6 +297,29 @@ static void test_syscall_in_slot(void)
     gprintf(" EPC = the branch, Cause.BD set\n");
 }
 
+/* Device registers reached from branch delay slots: the hypervisor decodes the load or
+ * store at EPC + 4 and resumes where the branch goes, taken or not (vcpu.c, vdev.h): a
+ * store to the 16550's scratch register in a taken branch's slot, then its LSR read in a
+ * not-taken branch's slot. */
+static void test_mmio_in_slot(void)
+{
+    uint32_t lsr = 0, path = 0;
+    __asm__ volatile(".set push; .set noreorder\n"
+                     "   li     %1, 1\n"
+                     "   beq    $zero, $zero, 1f\n"
+                     "   sb     %3, 7(%2)\n"          /* SCR, in the taken branch's slot */
+                     "   li     %1, 2\n"              /* skipped: the branch is taken */
+                     "1: bne    $zero, $zero, 2f\n"
+                     "   lbu    %0, 5(%2)\n"          /* LSR, in the not-taken one's */
+                     "   addiu  %1, %1, 10\n"         /* runs: the branch falls through */
+                     "2: .set pop\n"
+                     : "=&r"(lsr), "=&r"(path) : "r"(UART), "r"(0x5Au) : "memory");
+    uint8_t scr = UART[7];
+    result((lsr & UART_LSR_THRE) && path == 11 && scr == 0x5A, "mmio-in-slot:");
+    gprintf(" SCR 0x%x stored from a taken branch's slot, LSR 0x%x loaded in a not-taken"
+            " one's, both paths right\n", scr, lsr);
+}
+
 static void test_reflected(void)
 {
     check_exc("ri:", do_reserved, reserved_insn, 10);
@@ -391,6 +414,7 @@ void hello_main(void)
     test_di_ei();
     test_delay_slot();
     test_syscall_in_slot();
+    test_mmio_in_slot();
     test_reflected();
     test_user_mode();
     test_rdhwr();
