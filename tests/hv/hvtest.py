@@ -103,16 +103,23 @@ def compare_per_guest(got, path):
                                              "\n".join(w.get(key, []))))
 
 
-def test_selftest(emu, log, tmpdir, opts):
-    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv))
+def run_hv(emu, log, tmpdir, opts, cmdline, until, what):
+    """Boots the hypervisor with `cmdline` (None: none), waits for the regex `until` (or
+    its panic's "hv: stopped") and for the board to halt; the output."""
+    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv), cmdline=cmdline)
     try:
-        s.expect(r"hv: selftest \d+ passed, \d+ failed\n|hv: stopped\n", RUN_TIMEOUT,
-                 "the self-test summary")
+        s.expect(r"%s|hv: stopped\n" % until, RUN_TIMEOUT, what)
         status = s.wait_exit()
         text = s.text()
     finally:
         s.close()
     romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
+    return text
+
+
+def test_selftest(emu, log, tmpdir, opts):
+    text = run_hv(emu, log, tmpdir, opts, None, r"hv: selftest \d+ passed, \d+ failed\n",
+                  "the self-test summary")
     results = {name: verdict for verdict, name in
                re.findall(r"^selftest: (PASS|FAIL) ([\w-]+):", text, re.M)}
     for name in TESTS:
@@ -144,16 +151,8 @@ def test_guest(emu, log, tmpdir, opts):
 
 
 def run_guests(emu, log, tmpdir, opts, cmdline, last):
-    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv), cmdline=cmdline)
-    try:
-        s.expect(r"hv: guest %s statistics.*\n|hv: stopped\n" % last, RUN_TIMEOUT,
-                 "the end of the guests")
-        status = s.wait_exit()
-        text = s.text()
-    finally:
-        s.close()
-    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
-    return text
+    return run_hv(emu, log, tmpdir, opts, cmdline, r"hv: guest %s statistics.*\n" % last,
+                  "the end of the guests")
 
 
 def check_hello(text, guest):
@@ -340,17 +339,8 @@ class NicEmulator:
 
 
 def run_netcheck(emu, log, tmpdir, opts, nic_args):
-    s = romtest.boot_with_kernel(NicEmulator(emu, nic_args), log, tmpdir,
-                                 romtest.read_file(opts.hv), cmdline="netcheck")
-    try:
-        s.expect(r"hv: netcheck: (PASS|FAIL)\n|hv: stopped\n", RUN_TIMEOUT,
-                 "the netcheck verdict")
-        status = s.wait_exit()
-        text = s.text()
-    finally:
-        s.close()
-    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
-    return text
+    return run_hv(NicEmulator(emu, nic_args), log, tmpdir, opts, "netcheck",
+                  r"hv: netcheck: (PASS|FAIL)\n", "the netcheck verdict")
 
 
 def test_netcheck(emu, log, tmpdir, opts):

@@ -1,5 +1,6 @@
 /* The echo guest's assembly: entry, the interrupt vector, and its CP0 set-up.
  * Real addresses (echo.ld); entered at _start with Status = BEV | ERL, a0 = its RAM size. */
+#include "gstart.h"
 #define C0_STATUS       $12
 #define C0_EBASE        $15, 1
 
@@ -10,14 +11,8 @@
         .globl  _start
 _start:
         addiu   $sp, $a0, -16           /* the top of its RAM: kseg0 real = GPA */
-        la      $t0, _bss_start
-        la      $t1, _bss_end
-1:      beq     $t0, $t1, 2f
-         nop
-        sw      $zero, 0($t0)
-        b       1b
-         addiu  $t0, $t0, 4
-2:      jal     echo_main
+        clear_bss
+        jal     echo_main
          nop
 3:      b       3b
          nop

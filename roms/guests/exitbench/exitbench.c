@@ -15,6 +15,7 @@
  * reset, gives its own exit counts. */
 #include <stdint.h>
 
+#include "gcons.h"
 #include "guest.h"
 
 #define N_SYSCALL       100000u
@@ -30,44 +31,19 @@ void exitbench_main(void);
 extern char exitbench_vectors[];
 volatile uint32_t eb_refills, eb_fatal_cause;
 
-static void putc_(char c)
-{
-    while (!(UART[5] & UART_LSR_THRE))
-        ;
-    UART[0] = (uint8_t)c;
-}
-
-static void puts_(const char *s)
-{
-    while (*s)
-        putc_(*s++);
-}
-
-static void put_dec(uint32_t v)
-{
-    char tmp[10];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v);
-    while (n)
-        putc_(tmp[--n]);
-}
-
 static void report(const char *what, uint32_t n, uint32_t cycles, uint32_t seen)
 {
-    puts_("exitbench: ");
-    puts_(what);
-    puts_(" n=");
-    put_dec(n);
-    puts_(" cycles=");
-    put_dec(cycles);
-    puts_(" per-op=");
-    put_dec(cycles / n);
-    puts_(" seen=");
-    put_dec(seen);
-    puts_("\n");
+    gcons_puts("exitbench: ");
+    gcons_puts(what);
+    gcons_puts(" n=");
+    gcons_dec(n);
+    gcons_puts(" cycles=");
+    gcons_dec(cycles);
+    gcons_puts(" per-op=");
+    gcons_dec(cycles / n);
+    gcons_puts(" seen=");
+    gcons_dec(seen);
+    gcons_puts("\n");
 }
 
 void exitbench_main(void)
@@ -76,7 +52,7 @@ void exitbench_main(void)
     __asm__ volatile("mtc0 %0, $15, 1" : : "r"(ebase));
     __asm__ volatile("mtc0 $zero, $12");        /* kernel mode, BEV/ERL/IE clear */
     __asm__ volatile("mtc0 $zero, $10");        /* EntryHi: ASID 0 */
-    puts_("exitbench: guest up, three loops of exits\n");
+    gcons_puts("exitbench: guest up, three loops of exits\n");
     uint32_t c = eb_syscalls(N_SYSCALL);
     report("syscall", N_SYSCALL, c, N_SYSCALL);
     c = eb_touch(N_TLB, TLB_PAIRS);
@@ -84,7 +60,7 @@ void exitbench_main(void)
     c = eb_mfc0s(N_MFC0);
     report("mfc0", N_MFC0, c, N_MFC0);
     if (eb_fatal_cause)
-        puts_("exitbench: FAIL, unexpected exception\n");
+        gcons_puts("exitbench: FAIL, unexpected exception\n");
     else
-        puts_("exitbench: done\n");
+        gcons_puts("exitbench: done\n");
 }

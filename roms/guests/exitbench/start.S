@@ -8,6 +8,7 @@
  *           counts itself in eb_refills;
  *   general (EBase + 0x180): a SYSCALL returns past itself (EPC + 4, ERET); anything else
  *           is a bug: eb_fatal_cause records the Cause and the guest resets. */
+#include "gstart.h"
 #define C0_ENTRYLO0     $2
 #define C0_ENTRYLO1     $3
 #define C0_COUNT        $9
@@ -26,14 +27,8 @@
         .globl  _start
 _start:
         addiu   $sp, $a0, -16
-        la      $t0, _bss_start
-        la      $t1, _bss_end
-1:      beq     $t0, $t1, 2f
-         nop
-        sw      $zero, 0($t0)
-        b       1b
-         addiu  $t0, $t0, 4
-2:      jal     exitbench_main
+        clear_bss
+        jal     exitbench_main
          nop
         li      $t0, SOFTRES
         li      $t1, 0x42

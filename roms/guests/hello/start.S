@@ -5,6 +5,7 @@
  * address this file names (la, j) is real; its CP0 registers show architectural ones
  * (arch = real + 0x80000000 in kseg0). Entered at _start with Status = BEV | ERL and
  * a0 = the size of its RAM. */
+#include "gstart.h"
 #define C0_BADVADDR     $8
 #define C0_COMPARE      $11
 #define C0_ENTRYHI      $10
@@ -32,14 +33,8 @@
         .globl  _start
 _start:
         addiu   $sp, $a0, -16           /* the top of its RAM: kseg0 real = GPA */
-        la      $t0, _bss_start
-        la      $t1, _bss_end
-1:      beq     $t0, $t1, 2f
-         nop
-        sw      $zero, 0($t0)
-        b       1b
-         addiu  $t0, $t0, 4
-2:      jal     hello_main
+        clear_bss
+        jal     hello_main
          nop
 3:      b       3b                      /* hello_main ends with the FPGA reset */
          nop

@@ -6,6 +6,7 @@
  * as on a board), Status = IE alone (BEV and ERL cleared, every interrupt masked: the
  * hypervisor's watchdog stops a guest that computes with interrupts off, ../../hv/vcpu.c),
  * main(), then the FPGA software reset ends the guest. */
+#include "gstart.h"
 #define C0_CONFIG       $16
 #define C0_STATUS       $12
 #define ST_IE           1
@@ -23,14 +24,8 @@ _start:
         mtc0    $t0, C0_CONFIG
         li      $t0, ST_IE
         mtc0    $t0, C0_STATUS
-        la      $t0, _bss_start
-        la      $t1, _bss_end
-1:      beq     $t0, $t1, 2f
-         nop
-        sw      $zero, 0($t0)
-        b       1b
-         addiu  $t0, $t0, 4
-2:      jal     main
+        clear_bss
+        jal     main
          nop
         li      $t0, SOFTRES
         li      $t1, 0x42

@@ -3,20 +3,15 @@
  * of the hypervisor's command line (0: none). It takes no interrupt (main.c: WAIT with IE
  * clear); an exception is a bug or a missing device (a bus error from the card's window),
  * which net_fault reports before the guest ends. */
+#include "gstart.h"
         .set    noreorder
 
         .section .text.start, "ax", @progbits
         .globl  _start
 _start:
         addiu   $sp, $a0, -16           /* the top of its RAM: kseg0 real = GPA */
-        la      $t0, _bss_start
-        la      $t1, _bss_end
-1:      beq     $t0, $t1, 2f
-         nop
-        sw      $zero, 0($t0)
-        b       1b
-         addiu  $t0, $t0, 4
-2:      jal     net_main                /* a0-a2 as they came */
+        clear_bss
+        jal     net_main                /* a0-a2 as they came */
          nop
 3:      b       3b                      /* net_main ends with the FPGA reset */
          nop

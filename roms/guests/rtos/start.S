@@ -1,6 +1,7 @@
 /* The rtos guest's entry: from the hypervisor at GPA 0x1000 (real = GPA in its kseg0
  * window) with Status = BEV | ERL and a0 = the size of its RAM. Clears .bss, and runs
  * rtos_main on a boot stack at the top of its RAM; rtos_main never returns. */
+#include "gstart.h"
         .set    noreorder
 
         .section .text.start, "ax", @progbits
@@ -8,14 +9,8 @@
 _start:
         addiu   $sp, $a0, -16
         move    $s0, $a0
-        la      $t0, _bss_start
-        la      $t1, _bss_end
-1:      beq     $t0, $t1, 2f
-         nop
-        sw      $zero, 0($t0)
-        b       1b
-         addiu  $t0, $t0, 4
-2:      jal     rtos_main
+        clear_bss
+        jal     rtos_main
          move   $a0, $s0
 3:      b       3b
          nop
