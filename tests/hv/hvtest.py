@@ -376,7 +376,8 @@ FLASH_SIZE = 4 << 20
 
 
 def flash_args(emu, tmpdir, opts):
-    """A fresh board flash file and the -drive for it. On kseg the file is all erased: its
+    """A fresh board flash file and the option for it: kseg's -pflash, QEMU's -drive
+    if=pflash (kseg takes that spelling too). On kseg the file is all erased: its
     -kernel runs the boot ROM from the boot ROM window whatever the flash holds. On QEMU the
     flash is then the boot ROM's only copy, so the file starts with the -bios image as it
     is: QEMU 7.2 swaps the words of the flash's first 0x3E0000 bytes at every start, from
@@ -385,7 +386,9 @@ def flash_args(emu, tmpdir, opts):
     path = os.path.join(tmpdir, "flash.img")
     with open(path, "wb") as f:
         f.write(rom + b"\xff" * (FLASH_SIZE - len(rom)))
-    return ["-drive", "if=pflash,format=raw,file=" + path]
+    if emu.kind == "qemu":
+        return ["-drive", "if=pflash,format=raw,file=" + path]
+    return ["-pflash", path]
 
 
 def flash_counts(text):
