@@ -91,6 +91,16 @@ typedef struct cpu_debug {
 /* Interrupt lines into the CPU: hardware interrupts 0..5 are Cause.IP2..IP7. */
 #define CPU_HW_IRQS 6
 
+/* The execution tier that runs guest code (-accel, issue 10). The interpreter is the
+ * reference every faster tier must match exactly: same registers, memory, PC, delay-slot
+ * state and icount (so Count and the instruction an interrupt is taken at) after every
+ * block. */
+typedef enum cpu_accel {
+    CPU_ACCEL_INTERP,        /* one decoded instruction at a time */
+    CPU_ACCEL_CACHED,        /* tier 1: decoded blocks, chained */
+    CPU_ACCEL_JIT,           /* tier 2: x86-64 code for hot blocks (else tier 1) */
+} cpu_accel_t;
+
 struct cpu {
     uint32_t gpr[33];        /* gpr[32] is a sink: decoding points writes of $zero at it */
     uint32_t pc;             /* address of the instruction executing now (or next) */
@@ -122,6 +132,7 @@ struct cpu {
 
     bus_t *bus;
     uint32_t log_once_mask;   /* unimplemented features already reported */
+    cpu_accel_t accel;        /* the tier (set before the first cpu_run) */
     bool debug_active;        /* breakpoints or watchpoints set: run the debug loop */
     bool hold_interrupts;     /* the debugger is single-stepping: take no interrupt */
     cpu_debug_t dbg;
