@@ -5,7 +5,8 @@
  * Partition. Guest gN's flash is a slice of the board's boot flash (flash.c): the node's
  * `partition = <BASE SIZE>` gives guest N the SIZE bytes at BASE + N * SIZE, whole board
  * blocks, after the hypervisor's mark block (flash.h) and below PART_END (the boot ROM
- * and the mark below, the board's environment above). Its window (`size`) is exactly the partition, so no access reaches past it.
+ * and the mark below, the board's environment above). Its window (`size`) is exactly the
+ * partition, so no access reaches past it.
  *
  * Model. The chip is kseg's own (src/devices/cfi_flash.c: the same commands, query and
  * status as the board's and QEMU's), with the board's block size, working on a RAM copy of

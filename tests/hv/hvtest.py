@@ -58,8 +58,9 @@ RUN_TIMEOUT = 120       # seconds from start to the summary (kseg runs unoptimis
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "selftest.expected")
 GUEST_EXPECTED = os.path.join(HERE, "guest.expected")
-GUEST_TESTS = ("cp0", "ebase", "syscall", "break", "tlb-mapped", "tlb-refill", "timer",
-               "wait", "di-ei", "delay-slot", "syscall-in-slot", "ri", "adel", "bus-error", "user-mode", "rdhwr", "long-run")
+GUEST_TESTS = ("cp0", "ebase", "syscall", "break", "tlb-mapped", "tlb-refill", "tlb-remap",
+               "timer", "wait", "di-ei", "delay-slot", "syscall-in-slot", "mmio-in-slot", "ri",
+               "adel", "bus-error", "user-mode", "rdhwr", "long-run")
 
 
 def hv_lines(text):
