@@ -22,3 +22,29 @@ find_emulators() {
     fi
     return 0
 }
+
+# The kseg tiers the benchmarks run (-accel), unless --tiers or TIERS names others.
+KSEG_TIERS="interp cached jit"
+
+# check_tiers PROG LIST: exits with status 2 and one line naming PROG on an unknown tier.
+check_tiers() {
+    local prog=$1 t
+    for t in $2; do
+        case $t in
+        interp|cached|jit) ;;
+        *) echo "$prog: unknown tier '$t' (interp, cached, jit)" >&2; exit 2 ;;
+        esac
+    done
+}
+
+# peak_rss FILE CMD...: runs CMD (stdin, stdout and stderr as given), writes the peak resident
+# set size of CMD and everything it waited for (KiB, getrusage(RUSAGE_CHILDREN): no `time`
+# program needed) to FILE, and exits with CMD's status.
+peak_rss() {
+    python3 -c '
+import resource, subprocess, sys
+status = subprocess.call(sys.argv[2:])
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.exit(status if status >= 0 else 128 - status)' "$@"
+}

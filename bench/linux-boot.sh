@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Time Debian's Malta Linux booting to the initramfs shell and powering off, on kseg and on
-# qemu-system-mipsel -M malta, and compare.
+# Time Debian's Malta Linux booting to the initramfs shell and powering off, on every kseg
+# tier and on qemu-system-mipsel -M malta, and compare.
 #
 # usage: bench/linux-boot.sh [-n RUNS] [--kseg PATH|none] [--qemu PATH|none] [--images DIR]
+#                            [--tiers "interp cached jit"]
 #
 # The images come from scripts/get-images.sh (DIR defaults to $KSEG_IMAGES, else
 # ~/.cache/kseg-images).  Each run boots with the initramfs's scripted mode, which powers off
@@ -11,11 +12,12 @@
 #       -append 'console=ttyS0 kseg_cmd="poweroff -f"'        (kseg also gets -stats)
 # and must print KSEG-INIT-READY and exit with status 0.  Printed: the best wall time of each
 # emulator to the marker line and to its exit (process start included), the kernel's uptime
-# at power-off (its own clock), every run's time to exit, and the ratio kseg/QEMU.  Speed is
-# never a test: this is the benchmark only.
-# kseg is looked for at build/kseg, build/src/kseg (BUILD_DIR replaces "build"), QEMU on PATH.
-# Environment: BUILD_DIR, KSEG, QEMU, KSEG_IMAGES, RUNS (default 3), TIMEOUT (seconds per
-# run, default 600).
+# at power-off (its own clock), the peak RSS (KiB, getrusage of the child), every run's time
+# to exit, and the ratio to QEMU.  Speed is never a test: this is the benchmark only.
+# kseg is looked for at build/kseg, build/src/kseg (BUILD_DIR replaces "build"), QEMU on PATH;
+# kseg runs once per tier (-accel NAME, each a row "kseg-NAME").
+# Environment: BUILD_DIR, KSEG, QEMU, KSEG_IMAGES, RUNS (default 3), TIERS, TIMEOUT (seconds
+# per run, default 600).
 set -u
 export LC_ALL=C    # a decimal point in EPOCHREALTIME and printf
 
@@ -26,10 +28,11 @@ runs=${RUNS:-3}
 limit=${TIMEOUT:-600}
 kseg=${KSEG:-}
 qemu=${QEMU:-}
+tiers=${TIERS:-}
 images=${KSEG_IMAGES:-${XDG_CACHE_HOME:-$HOME/.cache}/kseg-images}
 
 usage() {
-    sed -n '2,18s/^# \{0,1\}//p' "$0"
+    sed -n '2,20s/^# \{0,1\}//p' "$0"
     exit "${1:-2}"
 }
 
@@ -39,6 +42,7 @@ while [ $# -gt 0 ]; do
     --kseg) kseg=$2; shift 2 ;;
     --qemu) qemu=$2; shift 2 ;;
     --images) images=$2; shift 2 ;;
+    --tiers) tiers=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     *) echo "linux-boot.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -53,19 +57,22 @@ for f in vmlinuz initrd.gz; do
 done
 . "$(dirname "$0")/lib.sh"
 find_emulators linux-boot.sh
+tiers=${tiers:-$KSEG_TIERS}
+check_tiers linux-boot.sh "$tiers"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 append='console=ttyS0 kseg_cmd="poweroff -f"'
 
-# run_one NAME RUN: one boot; leaves NAME.RUN.marker and NAME.RUN.exit (seconds), .out, .err
+# run_one NAME RUN: one boot (NAME: kseg-TIER or qemu); leaves NAME.RUN.marker and
+# NAME.RUN.exit (seconds), NAME.RUN.rss (KiB), .out, .err
 run_one() {
     local name=$1 run=$2 t0 t1 line status= marker=
     local out=$tmp/$name.$run.out err=$tmp/$name.$run.err
     local -a argv
-    if [ "$name" = kseg ]; then
-        argv=("$kseg" -M malta -m 256 -stats)
+    if [ "$name" != qemu ]; then
+        argv=("$kseg" -M malta -m 256 -stats -accel "${name#kseg-}")
     else
         argv=("$qemu" -M malta -cpu 24Kc -m 256)
     fi
@@ -81,7 +88,8 @@ run_one() {
         KSEG-INIT-READY*) [ -n "$marker" ] || marker=$EPOCHREALTIME ;;
         esac
         printf '%s\n' "$line" >>"$out"
-    done < <(timeout "$limit" "${argv[@]}" </dev/null 2>"$err"; echo "@@STATUS $?")
+    done < <(peak_rss "$tmp/$name.$run.rss" timeout "$limit" "${argv[@]}" </dev/null 2>"$err"
+             echo "@@STATUS $?")
     if [ "$status" != 0 ]; then
         [ "$status" = 124 ] && echo "$name: run $run timed out after ${limit}s" >&2 \
             || echo "$name: run $run exited with status $status" >&2
@@ -100,14 +108,17 @@ run_one() {
 }
 
 emulators=()
-[ -n "$kseg" ] && emulators+=(kseg)
+if [ -n "$kseg" ]; then
+    for t in $tiers; do emulators+=("kseg-$t"); done
+fi
 [ -n "$qemu" ] && emulators+=(qemu)
 
 for run in $(seq 1 "$runs"); do
     for name in "${emulators[@]}"; do
         printf '%s run %d/%d ... ' "$name" "$run" "$runs" >&2
         run_one "$name" "$run"
-        echo "marker $(cat "$tmp/$name.$run.marker") s, exit $(cat "$tmp/$name.$run.exit") s" >&2
+        echo "marker $(cat "$tmp/$name.$run.marker") s, exit $(cat "$tmp/$name.$run.exit") s," \
+            "peak RSS $(cat "$tmp/$name.$run.rss") KiB" >&2
     done
 done
 
@@ -125,24 +136,28 @@ uptime_of_best() {
     done
 }
 all_times() { cat "$tmp/$1".*.exit | tr '\n' ' '; }
+peak() { sort -n "$tmp/$1".*.rss | tail -n 1; }
 
 kernel=$(basename "$(readlink -f "$images/vmlinuz")")
 echo
 echo "linux-boot: $kernel to the initramfs shell and poweroff, best of $runs run(s), wall time"
-printf '%-10s %12s %12s %12s   %s\n' emulator "marker (s)" "exit (s)" "uptime (s)" "all runs to exit (s)"
+printf '%-12s %11s %10s %8s %11s %10s %10s   %s\n' emulator "marker (s)" "exit (s)" "x qemu" \
+    "uptime (s)" "RSS (MiB)" "x qemu" "all runs to exit (s)"
+qexit= qrss=
+if [ -n "$qemu" ]; then qexit=$(best qemu exit); qrss=$(peak qemu); fi
 for name in "${emulators[@]}"; do
-    printf '%-10s %12s %12s %12s   %s\n' "$name" "$(best "$name" marker)" "$(best "$name" exit)" \
-        "$(uptime_of_best "$name")" "$(all_times "$name")"
+    e=$(best "$name" exit)
+    r=$(peak "$name")
+    xt=- xr=-
+    [ -z "$qexit" ] || xt=$(awk -v a="$e" -v b="$qexit" 'BEGIN { printf "%.2f", a / b }')
+    [ -z "$qrss" ] || xr=$(awk -v a="$r" -v b="$qrss" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-12s %11s %10s %8s %11s %10s %10s   %s\n' "$name" "$(best "$name" marker)" "$e" "$xt" \
+        "$(uptime_of_best "$name")" "$(awk -v k="$r" 'BEGIN { printf "%.1f", k / 1024 }')" "$xr" \
+        "$(all_times "$name")"
 done
-if [ -n "$kseg" ] && [ -n "$qemu" ]; then
-    awk -v km="$(best kseg marker)" -v qm="$(best qemu marker)" \
-        -v k="$(best kseg exit)" -v q="$(best qemu exit)" 'BEGIN {
-        r = k / q
-        printf "kseg/qemu  %12.2f %12.2f %12s   (kseg %s)\n", km / qm, r, "",
-            r <= 1 ? sprintf("%.2fx faster", q / k) : sprintf("%.2fx slower", r)
-    }'
-fi
-if [ -n "$kseg" ]; then
-    stats=$(grep -hEo 'kseg: [0-9]+ instructions in [0-9.]+ s \([0-9.]+ MIPS\)' "$tmp"/kseg.*.err | tail -n 1)
-    [ -z "$stats" ] || echo "kseg -stats (last run): ${stats#kseg: }"
-fi
+echo "x qemu: time to exit and peak RSS (the largest of the runs) over QEMU's"
+for name in "${emulators[@]}"; do
+    [ "$name" = qemu ] && continue
+    stats=$(grep -hEo 'kseg: [0-9]+ instructions in [0-9.]+ s \([0-9.]+ MIPS\)' "$tmp/$name".*.err | tail -n 1)
+    [ -z "$stats" ] || echo "$name -stats (last run): ${stats#kseg: }"
+done

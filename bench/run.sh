@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
-# Run the kbench image on kseg and on qemu-system-mipsel -M malta, check that
-# both print the same (correct) results and compare their wall times.
+# Run the kbench image on every kseg tier and on qemu-system-mipsel -M malta, check
+# that all print the same (correct) results and compare their wall times.
 #
 # usage: bench/run.sh [-n RUNS] [--kseg PATH|none] [--qemu PATH|none]
-#                     [KBENCH.bin [KBENCH.swapped.bin]]
+#                     [--tiers "interp cached jit"] [KBENCH.bin [KBENCH.swapped.bin]]
 #
 # Builds nothing: by default it takes build/bench/kbench.bin and
 # build/bench/kbench.swapped.bin (BUILD_DIR overrides "build") and the kseg
-# executable at build/kseg or build/src/kseg.  Either emulator may be missing;
-# the table then shows the other one only.
-# Environment: BUILD_DIR, KSEG, QEMU, RUNS, TIMEOUT (seconds per run, 600).
+# executable at build/kseg or build/src/kseg, run once per tier (-accel).  Either
+# emulator may be missing; the table then shows the other one only.
+# Environment: BUILD_DIR, KSEG, QEMU, RUNS, TIERS, TIMEOUT (seconds per run, 600).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,11 +19,12 @@ runs=${RUNS:-3}
 limit=${TIMEOUT:-600}
 kseg=${KSEG:-}
 qemu=${QEMU:-}
+tiers=${TIERS:-}
 image=
 swapped=
 
 usage() {
-    sed -n '2,13s/^# \{0,1\}//p' "$0"
+    sed -n '2,14s/^# \{0,1\}//p' "$0"
     exit "${1:-2}"
 }
 
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     -n|--runs) runs=$2; shift 2 ;;
     --kseg) kseg=$2; shift 2 ;;
     --qemu) qemu=$2; shift 2 ;;
+    --tiers) tiers=$2; shift 2 ;;
     -h|--help) usage 0 ;;
     -*) echo "run.sh: unknown option $1" >&2; usage ;;
     *)
@@ -50,6 +52,8 @@ if [ -z "$swapped" ]; then
 fi
 . "$(dirname "$0")/lib.sh"
 find_emulators run.sh
+tiers=${tiers:-$KSEG_TIERS}
+check_tiers run.sh "$tiers"
 if [ -n "$kseg" ] && [ ! -f "$image" ]; then
     echo "run.sh: no image $image (build first: ninja -C $build)" >&2; exit 2
 fi
@@ -62,14 +66,15 @@ trap 'rm -rf "$tmp"' EXIT
 
 now_ns() { date +%s%N; }
 
-# run_one NAME RUN: runs the emulator once; leaves NAME.RUN.{out,err,time}
+# run_one NAME RUN: runs the emulator once (NAME: kseg-TIER or qemu); leaves
+# NAME.RUN.{out,err,time}
 run_one() {
     local name=$1 run=$2 status t0 t1
     local out=$tmp/$name.$run.out err=$tmp/$name.$run.err
     t0=$(now_ns)
-    if [ "$name" = kseg ]; then
+    if [ "$name" != qemu ]; then
         timeout "$limit" "$kseg" -M malta -m 256 -bios "$image" -nographic \
-            -no-reboot -serial null -serial null -serial stdio -stats \
+            -no-reboot -serial null -serial null -serial stdio -stats -accel "${name#kseg-}" \
             </dev/null >"$out.raw" 2>"$err"
     else
         timeout "$limit" "$qemu" -M malta -cpu 24Kc -m 256 -bios "$swapped" -display none \
@@ -95,7 +100,9 @@ run_one() {
 }
 
 emulators=()
-[ -n "$kseg" ] && emulators+=(kseg)
+if [ -n "$kseg" ]; then
+    for t in $tiers; do emulators+=("kseg-$t"); done
+fi
 [ -n "$qemu" ] && emulators+=(qemu)
 
 reference=
@@ -118,49 +125,50 @@ done
 best() { sort -n "$tmp/$1".*.time | head -n 1; }
 all_times() { cat "$tmp/$1".*.time | tr '\n' ' '; }
 
-# kseg -stats: "kseg: <N> instructions in <S> s (<M> MIPS)"; taken from the
+# kseg -stats: "kseg: <N> instructions in <S> s (<M> MIPS)"; per tier, from its
 # fastest run.
-insns=
-kseg_mips=
-if [ -n "$kseg" ]; then
-    kbest=$(best kseg)
-    for f in "$tmp"/kseg.*.time; do
-        if [ "$(cat "$f")" = "$kbest" ]; then
+# stats_of NAME: "<N> <M>" or nothing
+stats_of() {
+    local f b stats
+    b=$(best "$1")
+    for f in "$tmp/$1".*.time; do
+        if [ "$(cat "$f")" = "$b" ]; then
             stats=$(grep -Eo 'kseg: [0-9]+ instructions in [0-9.]+ s \([0-9.]+ MIPS\)' \
                     "${f%.time}.err" | tail -n 1)
-            if [ -n "$stats" ]; then
-                insns=$(echo "$stats" | awk '{ print $2 }')
-                kseg_mips=$(echo "$stats" | awk '{ print substr($7, 2) }')
-            fi
-            break
+            [ -z "$stats" ] || echo "$stats" | awk '{ print $2, substr($7, 2) }'
+            return
         fi
     done
-fi
+}
+insns=
+for name in "${emulators[@]}"; do
+    [ "$name" = qemu ] && continue
+    st=$(stats_of "$name")
+    [ -n "$insns" ] || insns=${st%% *}
+done
 
 echo
 echo "kbench: $(basename "$image"), best of $runs run(s), wall time including start-up"
 echo "results: $(grep -c ' ok$' "$reference") kernels ok, the same in all ${#emulators[@]}x$runs run(s)"
-printf '%-10s %10s %12s   %s\n' emulator "best (s)" "guest MIPS" "all runs (s)"
+printf '%-12s %10s %10s %12s %12s   %s\n' emulator "best (s)" "x qemu" "guest MIPS" "-stats MIPS" \
+    "all runs (s)"
+qbest=
+[ -n "$qemu" ] && qbest=$(best qemu)
 for name in "${emulators[@]}"; do
     b=$(best "$name")
-    if [ -n "$insns" ]; then
-        m=$(awk -v n="$insns" -v t="$b" 'BEGIN { printf "%.0f", n / t / 1e6 }')
-    else
-        m=-
+    m=-
+    [ -z "$insns" ] || m=$(awk -v n="$insns" -v t="$b" 'BEGIN { printf "%.0f", n / t / 1e6 }')
+    ratio=-
+    [ -z "$qbest" ] || ratio=$(awk -v k="$b" -v q="$qbest" 'BEGIN { printf "%.2f", k / q }')
+    sm=-
+    if [ "$name" != qemu ]; then
+        st=$(stats_of "$name")
+        [ -z "$st" ] || sm=${st#* }
     fi
-    printf '%-10s %10s %12s   %s\n' "$name" "$b" "$m" "$(all_times "$name")"
+    printf '%-12s %10s %10s %12s %12s   %s\n' "$name" "$b" "$ratio" "$m" "$sm" "$(all_times "$name")"
 done
-if [ -n "$kseg" ] && [ -n "$qemu" ]; then
-    awk -v k="$(best kseg)" -v q="$(best qemu)" 'BEGIN {
-        r = k / q
-        printf "kseg/qemu  %10.3f   (%s)\n", r,
-            r <= 1 ? sprintf("kseg %.2fx faster", q / k) : sprintf("kseg %.2fx slower", r)
-    }'
-fi
-if [ -n "$kseg" ]; then
-    if [ -n "$insns" ]; then
-        echo "kseg -stats: $insns guest instructions, $kseg_mips MIPS (emulation time only)"
-    else
-        echo "kseg -stats: no 'kseg: N instructions in S s (M MIPS)' line on stderr"
-    fi
+if [ -n "$insns" ]; then
+    echo "guest instructions (kseg -stats): $insns; x qemu: wall time over QEMU's (below 1: faster)"
+elif [ -n "$kseg" ]; then
+    echo "kseg -stats: no 'kseg: N instructions in S s (M MIPS)' line on stderr"
 fi

@@ -67,6 +67,8 @@
 # /etc/resolv.conf through /etc/udhcpc/default.script; kseg_run=net does those three and
 # prints "KSEG-NET-UP <address>"; kseg_run=netbench is bench/net-throughput.sh's guest side
 # (nc to and wget from 10.0.2.2, parameters kseg_port, kseg_hport, kseg_mb, kseg_n).
+# kseg_run=work is bench/linux-work.sh's: sha256sum, gzip and sort over kseg_mb MiB (default
+# 8) of data, each step between KSEG-WORK-START and KSEG-WORK-DONE lines.
 #
 # Boot them (QEMU is the reference):
 #   qemu-system-mipsel -M malta -cpu 24Kc -m 256 -kernel CACHE/vmlinuz -initrd CACHE/initrd.gz \
@@ -297,6 +299,33 @@ done
 echo "KSEG-NETBENCH-DONE $i"
 '''
 
+# kseg_run=work (bench/linux-work.sh): a user workload on kseg_mb MiB (default 8) of data made
+# from the busybox binary (deterministic; awk or seq would spend their time in the kernel's
+# emulation of the FPU the 24Kc lacks): sha256sum, gzip -c | wc -c and sort of od's text of
+# it. Each step prints KSEG-WORK-START <step> before and KSEG-WORK-DONE <step> <result>
+# after, so the host times it from the console; the results must agree between emulators.
+WORK = r'''mb=${kseg_mb:-8}
+bytes=$((mb * 1048576))
+cd /tmp || exit 1
+: >data.bin
+while [ "$(wc -c <data.bin)" -lt $bytes ]; do cat /bin/busybox >>data.bin; done
+head -c $bytes data.bin >data.tmp && mv data.tmp data.bin
+: >data.txt
+while [ "$(wc -c <data.txt)" -lt $bytes ]; do od -v -An -tx1 data.bin | head -c $bytes >>data.txt; done
+head -c $bytes data.txt >data.tmp && mv data.tmp data.txt
+echo "KSEG-WORK-DATA $(wc -c <data.bin) $(wc -l <data.txt)"
+echo "KSEG-WORK-START sha256"
+r=$(sha256sum data.bin | cut -d' ' -f1)
+echo "KSEG-WORK-DONE sha256 $r"
+echo "KSEG-WORK-START gzip"
+r=$(gzip -c data.bin | wc -c)
+echo "KSEG-WORK-DONE gzip $r"
+echo "KSEG-WORK-START sort"
+r=$(sort data.txt | tail -n 1)
+echo "KSEG-WORK-DONE sort $r"
+echo "KSEG-WORK-END"
+'''
+
 # Modules for networking on the ne2k_pci card and for the boot flash (MTD: CFI probe and
 # Intel command set, physmap), with everything they depend on.
 MODULES = ["ne2k-pci", "cfi_probe", "cfi_cmdset_0001", "physmap"]
@@ -332,6 +361,7 @@ f("etc/kseg/mtd.sh", MTD)
 f("etc/udhcpc/default.script", UDHCPC, 0o100755)
 f("etc/kseg/net.sh", NET)
 f("etc/kseg/netbench.sh", NETBENCH)
+f("etc/kseg/work.sh", WORK)
 
 deps = {}
 for line in open(os.path.join(moddir, "modules.dep")):

@@ -69,7 +69,7 @@ test)
     # differential tests (the ones that exercise kseg's own code paths hardest).
     build build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debugoptimized
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-        run_tests build-asan --suite unit --suite isa --suite diff --suite system
+        run_tests build-asan --suite unit --suite isa --suite isa-cached --suite diff --suite system
     ;;
 *)
     echo "usage: scripts/kseg.sh run [KSEG OPTIONS] | test | build" >&2

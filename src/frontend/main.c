@@ -49,6 +49,7 @@ typedef struct options {
     char *debug_filter;
     gboolean stats;
     gboolean version;
+    char *accel;
     char *gdb;
     gboolean gdb_default;
     gboolean start_stopped;
@@ -86,6 +87,7 @@ static const GOptionEntry option_entries[] = {
     { "device", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.device, "Network card: ne2k_pci,netdev=ID[,mac=MAC] (help lists)", "SPEC" },
     { "object", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.object, "Packet capture: filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]", "SPEC" },
     { "net", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &opts.net, "Not supported: use -nic", "SPEC" },
+    { "accel", 0, 0, G_OPTION_ARG_STRING, &opts.accel, "Execution tier: interp (the default), cached (tier 1: decoded blocks) or jit (tier 2: x86-64 code for hot blocks, tier 1 elsewhere); help lists", "NAME" },
     { "stats", 0, 0, G_OPTION_ARG_NONE, &opts.stats, "Print instructions executed and MIPS at exit", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -163,6 +165,38 @@ static uint32_t parse_memory(const char *s)
     if (mib == 0 || mib > (MALTA_MAX_RAM >> 20))
         fatal("-m: %s is out of range (1 to %u MiB)", s, MALTA_MAX_RAM >> 20);
     return (uint32_t)(mib << 20);
+}
+
+/* The tier -accel picks when none is given. The interpreter until tier 1 has run every
+ * test on every tier for a while; then this line makes `cached` the default. */
+#define DEFAULT_ACCEL CPU_ACCEL_INTERP
+
+static const struct { const char *name; cpu_accel_t accel; const char *help; } accels[] = {
+    { "interp", CPU_ACCEL_INTERP, "the interpreter, one decoded instruction at a time (the reference)" },
+    { "cached", CPU_ACCEL_CACHED, "tier 1: decoded basic blocks, cached and chained" },
+    { "jit", CPU_ACCEL_JIT, "tier 2: x86-64 native code for hot blocks, tier 1 elsewhere" },
+};
+
+/* -accel NAME (QEMU's spelling; QEMU's own accelerators, tcg and kvm, are not these tiers).
+ * `help` lists the tiers and exits. A host other than x86-64 runs `jit` as `cached`. */
+static cpu_accel_t parse_accel(const char *name)
+{
+    if (!strcmp(name, "help")) {
+        printf("Accelerators (execution tiers) supported:\n");
+        for (size_t i = 0; i < G_N_ELEMENTS(accels); i++)
+            printf("%-8s %s\n", accels[i].name, accels[i].help);
+        exit(0);
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
+        if (strcmp(name, accels[i].name))
+            continue;
+#if !defined(__x86_64__)
+        if (accels[i].accel == CPU_ACCEL_JIT)
+            return CPU_ACCEL_CACHED;
+#endif
+        return accels[i].accel;
+    }
+    fatal("-accel: unknown accelerator '%s' (known: interp, cached, jit)", name);
 }
 
 /* -drive as QEMU spells it, for the one drive this board has: if=pflash,format=raw,file=FILE
@@ -426,6 +460,7 @@ int main(int argc, char **argv)
         fatal("-dfilter: bad range list '%s' (e.g. 0xbfc00000..0xbfc00fff,0x80100000+0x1000)",
               opts.debug_filter);
 
+    cpu_accel_t accel = opts.accel ? parse_accel(opts.accel) : DEFAULT_ACCEL;
     net_config_t *net_config = parse_network();
     malta_config_t cfg = { .ram_size = opts.memory ? parse_memory(opts.memory) : MALTA_MAX_RAM,
                            .no_reboot = opts.no_reboot };
@@ -498,6 +533,7 @@ int main(int argc, char **argv)
     if (!malta_init(&machine, &cfg, &error))
         fatal("%s", error);
     machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
+    machine.cpu.accel = accel;
     g_free(bios);
     g_free(pflash);
 
@@ -548,6 +584,7 @@ int main(int argc, char **argv)
     g_strfreev(owned_args);
     g_free(opts.machine);
     g_free(opts.memory);
+    g_free(opts.accel);
     g_free(opts.bios);
     g_strfreev(opts.pflash);
     g_strfreev(opts.drive);

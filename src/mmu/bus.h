@@ -46,10 +46,21 @@ typedef struct bus_region {
 } bus_region_t;
 
 #define BUS_MAX_REGIONS 32
+/* Regions bus_find remembers (see bus.c): enough for RAM next to the one MMIO window a
+ * driver polls, so that neither pushes the other out. */
+#define BUS_FIND_CACHED 2
+
+/* A region that answered lately, and the part of its range where nothing mapped before it
+ * can: there it answers again (after its own `decodes`, asked every time). */
+typedef struct bus_hit {
+    uint32_t lo, size;          /* paddr - lo < size; size 0: an empty slot */
+    bus_region_t *region;
+} bus_hit_t;
 
 typedef struct bus {
     bus_region_t regions[BUS_MAX_REGIONS];
     int count;
+    bus_hit_t hits[BUS_FIND_CACHED];   /* most recent first; emptied by any map change */
     bool log_guest_errors;
     uint32_t logged_errors;     /* how many ignored accesses were reported */
     uint32_t code_pages;        /* decoded-code pages allocated, across all regions */

@@ -63,6 +63,9 @@ expect_error append-alone "needs -kernel" -append "console=ttyS0"
 expect_error bad-dfilter "bad range list" -dfilter 0x10..0x5
 expect_error bad-gdb-port "bad port" -gdb tcp::notaport
 expect_error bad-gdb-option "unknown option" -gdb tcp::45678,frob=1
+expect_error bad-accel "unknown accelerator 'tcg'" -accel tcg -bios "$hello"
+expect_error bad-accel-long "unknown accelerator 'fast'" --accel=fast -bios "$hello"
+expect_error accel-missing "Missing argument\|missing" -accel
 expect_error unwritable-log "cannot open" -D /nonexistent/dir/log -bios "$hello"
 
 # Networking: every bad option is one line and status 1.
@@ -109,6 +112,14 @@ if [ "$(od -An -tx1 -N4 "$tmp/dump.pcap" | tr -d ' ')" = "d4c3b2a1" ]; then
     passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL filter-dump: no pcap header"; fi
 expect_ok hello-run "Hello from kseg" -M malta -m 256 -bios "$hello" -nographic -no-reboot \
     -serial null -serial null -serial stdio
+# Every tier runs the same guest (tests/isa, tests/diff compare them closely).
+for tier in interp cached jit; do
+    expect_ok "hello-accel-$tier" "Hello from kseg" -accel "$tier" -bios "$hello" -no-reboot \
+        -serial null -serial null -serial stdio
+done
+expect_ok hello-accel-long "Hello from kseg" --accel=cached -bios "$hello" -no-reboot \
+    -serial null -serial null -serial stdio
+expect_ok accel-help "jit" -accel help
 expect_ok hello-file-serial "" -bios "$hello" -no-reboot -serial null -serial null \
     -serial "file:$tmp/serial.txt"
 if grep -q "Hello from kseg" "$tmp/serial.txt"; then passed=$((passed + 1)); else

@@ -1,9 +1,10 @@
 #!/bin/sh
-# run-isa.sh <kseg|qemu> <emulator-binary> <image>
+# run-isa.sh <kseg|qemu> <emulator-binary> <image> [EMULATOR OPTIONS...]
 #
 # Runs one ISA test image on the Malta board and passes when the output holds
 # "PASS: " and no "FAIL".  Exit 0 pass, 1 fail, 77 (meson's "skip") when the
-# emulator binary is missing.
+# emulator binary is missing.  Further options go to the emulator (kseg's
+# -accel NAME: the suites isa-cached and isa-jit run every test on those tiers).
 #
 # kseg takes the plain <name>.bin.  QEMU wants every 32-bit word of a little-endian
 # -bios image byte-swapped, so give it <name>.swapped.bin (meson builds both); given a
@@ -13,13 +14,14 @@ set -u
 
 TIMEOUT=60      # seconds; every test finishes in well under one on QEMU
 
-if [ $# -ne 3 ]; then
-    echo "usage: $0 <kseg|qemu> <emulator-binary> <image>" >&2
+if [ $# -lt 3 ]; then
+    echo "usage: $0 <kseg|qemu> <emulator-binary> <image> [EMULATOR OPTIONS...]" >&2
     exit 2
 fi
 mode=$1
 emu=$2
 image=$3
+shift 3
 
 if ! command -v "$emu" >/dev/null 2>&1; then
     echo "SKIP: emulator '$emu' not found"
@@ -37,7 +39,7 @@ trap cleanup EXIT
 case $mode in
 kseg)
     set -- "$emu" -M malta -m 256 -bios "$image" -nographic -no-reboot \
-        -serial null -serial null -serial stdio
+        -serial null -serial null -serial stdio "$@"
     ;;
 qemu)
     case $image in
@@ -51,10 +53,10 @@ qemu)
     esac
     # -cpu 24Kc: kseg models the 24Kc (no FPU); QEMU's Malta defaults to the 24Kf.
     set -- "$emu" -M malta -cpu 24Kc -m 256 -bios "$image" -display none -monitor none \
-        -no-reboot -serial null -serial null -serial stdio
+        -no-reboot -serial null -serial null -serial stdio "$@"
     ;;
 *)
-    echo "usage: $0 <kseg|qemu> <emulator-binary> <image>" >&2
+    echo "usage: $0 <kseg|qemu> <emulator-binary> <image> [EMULATOR OPTIONS...]" >&2
     exit 2
     ;;
 esac

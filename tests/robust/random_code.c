@@ -48,7 +48,7 @@ static uint32_t random_insn(void)
     }
 }
 
-static int run_seed(uint32_t seed, uint64_t insns)
+static int run_seed(uint32_t seed, uint64_t insns, cpu_accel_t accel)
 {
     rng_state = seed ? seed : 1;
     uint32_t bios_size = 64 * 1024;
@@ -65,6 +65,7 @@ static int run_seed(uint32_t seed, uint64_t insns)
         fprintf(stderr, "malta_init: %s\n", error);
         return 1;
     }
+    m.cpu.accel = accel;
     /* Every other seed with a tiny decoded-code budget, so flushing it gets exercised. */
     if (seed & 1)
         m.bus.code_pages_max = 4;
@@ -97,13 +98,23 @@ static int run_seed(uint32_t seed, uint64_t insns)
     return failures;
 }
 
+/* usage: random_code [SEEDS [INSNS [interp|cached|jit]]] */
 int main(int argc, char **argv)
 {
     int seeds = argc > 1 ? atoi(argv[1]) : 40;
     uint64_t insns = argc > 2 ? strtoull(argv[2], NULL, 0) : 200000;
+    cpu_accel_t accel = CPU_ACCEL_INTERP;
+    if (argc > 3 && !strcmp(argv[3], "cached"))
+        accel = CPU_ACCEL_CACHED;
+    else if (argc > 3 && !strcmp(argv[3], "jit"))
+        accel = CPU_ACCEL_JIT;
+    else if (argc > 3 && strcmp(argv[3], "interp")) {
+        fprintf(stderr, "random_code: unknown tier '%s' (interp, cached, jit)\n", argv[3]);
+        return 2;
+    }
     int passed = 0, failed = 0;
     for (int s = 1; s <= seeds; s++) {
-        if (run_seed((uint32_t)s * 2654435761u, insns))
+        if (run_seed((uint32_t)s * 2654435761u, insns, accel))
             failed++;
         else
             passed++;
