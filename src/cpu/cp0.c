@@ -91,6 +91,7 @@ void cpu_flush_translations(cpu_t *cpu)
     for (int m = 0; m < MODE_COUNT; m++)
         softtlb_flush(&cpu->softtlb[m]);
     cpu->code_vpage = CODE_VPAGE_NONE;
+    code_links_invalidate();
 }
 
 void cpu_invalidate_code(cpu_t *cpu, uint32_t paddr, uint32_t len)
@@ -310,15 +311,22 @@ void cpu_tlb_write(cpu_t *cpu, unsigned index)
         cpu_exception(cpu, EXC_MCHECK, 0);
         return;
     }
-    /* Only translations made through the entry being overwritten can be stale: the new
-     * entry's pages were unmapped until now (an overlap would have been a machine check),
-     * and the software TLB never holds another ASID's translations. */
+    /* Translations that can be stale: those made through the entry being overwritten,
+     * and those of the new entry's pages. A new entry with both pages invalid may overlap
+     * a valid one (tlb_overlaps lets it), and lookups take the first match: written at a
+     * lower index, it shadows the valid entry, whose translations the software TLB may
+     * hold. (The software TLB never holds another ASID's translations.) */
     const tlb_entry_t *old = &cpu->tlb[index];
     uint32_t page_span = (old->pagemask | 0x1FFFu) + 1;      /* both pages of the pair */
     uint32_t base = old->entryhi & ~(old->pagemask | 0x1FFFu);
-    for (int m = 0; m < MODE_COUNT; m++)
+    uint32_t new_span = (e.pagemask | 0x1FFFu) + 1;
+    uint32_t new_base = e.entryhi & ~(e.pagemask | 0x1FFFu);
+    for (int m = 0; m < MODE_COUNT; m++) {
         softtlb_invalidate(&cpu->softtlb[m], base, page_span);
+        softtlb_invalidate(&cpu->softtlb[m], new_base, new_span);
+    }
     cpu->code_vpage = CODE_VPAGE_NONE;
+    code_links_invalidate();
     cpu->tlb[index] = e;
     trace_tlb_write(cpu, index);
 }

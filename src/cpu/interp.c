@@ -99,12 +99,20 @@ static void do_deret(cpu_t *cpu)
     cpu_exit_loop(cpu);
 }
 
+/* LL: a load that also records its physical address (LLAddr) and sets LLbit. The address
+ * comes from the architectural translation, made first (as in SC) and with its exceptions,
+ * so LLAddr is always the translated address of this access, never left unset. */
 static void do_ll(cpu_t *cpu, const decoded_insn_t *d, uint32_t ea)
 {
     uint32_t v, paddr;
+    if (ea & 3) {
+        cpu_exception(cpu, EXC_ADEL, ea);
+        return;
+    }
+    if (!mmu_translate(cpu, ea, ACCESS_LOAD, false, &paddr))
+        return;
     if (!mem_load(cpu, ea, 4, &v))
         return;
-    mmu_translate(cpu, ea, ACCESS_LOAD, true, &paddr);
     cpu->cp0.lladdr = paddr;
     cpu->cp0.llbit = true;
     cpu->gpr[d->rt] = v;
@@ -236,25 +244,6 @@ static void decode_entry(cpu_t *cpu, code_page_t *page, decoded_insn_t *d, uint3
         trace_in_asm(cpu, pc, word);
 }
 
-code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
-{
-    code_page_t *p = malloc(sizeof(*p));
-    if (!p)
-        fatal("out of memory for decoded code");
-    p->host = host;
-    p->paddr = paddr;
-    code_page_invalidate(p, 0, CODE_PAGE_SIZE);
-    p->insn[CODE_PAGE_INSNS] = (decoded_insn_t){ .op = OP_PAGE_END };
-    return p;
-}
-
-void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
-{
-    uint32_t first = offset / 4, last = (offset + len - 1) / 4;
-    for (uint32_t i = first; i <= last && i < CODE_PAGE_INSNS; i++)
-        page->insn[i].op = OP_DECODE;
-}
-
 /* ---- Debugger hooks (debug loop only) --------------------------------------------- */
 
 /* True when the instruction at cpu->pc must not start: a breakpoint is set on it. The
@@ -321,7 +310,7 @@ void cpu_resolve_control(cpu_t *cpu)
         cpu->icount = end - (uint64_t)left;                                    \
     } while (0)
 #define SYNC_IN() do {                                                         \
-        end = cpu->deadline;                                                   \
+        end = cpu->deadline < limit ? cpu->deadline : limit;                   \
         left = (int64_t)(end - cpu->icount);                                   \
         vbase = cpu->code_vpage;                                               \
         page = cpu->code_page;                                                 \
@@ -355,6 +344,13 @@ void cpu_resolve_control(cpu_t *cpu)
         target = pc_ + 8;                                                      \
         goto jump;                                                             \
     } while (0)
+/* J, JAL, JR, JALR: to `t` after the delay slot. */
+#define JUMP(t) do {                                                           \
+        btarget = (t);                                                         \
+        in_ds = true;                                                          \
+        d++;                                                                   \
+        DISPATCH();                                                            \
+    } while (0)
 #define LINK() (r[31] = PC_OF(d) + 8)
 /* Loads and stores: the software TLB hit inline, everything else out of line. */
 #define LOAD(size, convert) do {                                               \
@@ -368,7 +364,8 @@ void cpu_resolve_control(cpu_t *cpu)
             r[d->rt] = convert(v_);                                            \
             NEXT();                                                            \
         }                                                                      \
-        CALL(if (mem_load_slow(cpu, ea_, (size), &v_)) cpu->gpr[d->rt] = convert(v_)); \
+        CALL(uint32_t s_; /* not v_: an address taken would keep v_ in memory */ \
+             if (mem_load_slow(cpu, ea_, (size), &s_)) cpu->gpr[d->rt] = convert(s_)); \
     } while (0)
 #define STORE(size) do {                                                       \
         uint32_t ea_ = EA, v_ = RT;                                            \
@@ -395,10 +392,330 @@ void cpu_resolve_control(cpu_t *cpu)
 #define RUN_LOOP_DEBUG 1
 #include "cpu/interp_loop.h"
 
+/* ---- The cached tier (issue 10, tier 1) ------------------------------------------- */
+
+/* Design note. run_cached executes the same decoded entries as runs (codecache.h,
+ * block.c): the budget is checked once per run, at its entry (`left -= d->run`); inside a
+ * run each instruction jumps straight to the next one's handler through the offset in its
+ * entry (no budget check, no delay-slot test); a run's last instruction has its own copy of
+ * its handler (end_*) that finishes the block: after a delay slot control goes to the
+ * branch's target, after a cut to the next instruction, through `cached_jump`, which finds
+ * the next entry on the same page by index, else through the page's link for that PC
+ * (codecache.h), else through the fetch software TLB inline, else through mmu_fetch_page.
+ * The hottest pairs of adjacent instructions have superinstructions, chosen when a run is
+ * decoded: the pair's second instruction is reached by a direct jump, not a dispatch.
+ * What does not fit that shape runs in the interpreter for a few instructions (run_fast
+ * with a limit, "stepping"), which makes the two tiers agree by construction there: a run
+ * longer than what is left of the slice (so the loop stops at exactly the instruction the
+ * interpreter stops at, and interrupts and Count see the same icount), entering a delay
+ * slot (a slice that ended between a branch and its slot, or a jump into a slot), a branch
+ * in a delay slot, and a delay slot on the next page.
+ * Precise state: inside a run the instructions after d were charged already, so whatever
+ * leaves the loop's locals (CALL, a step) stores icount = end - (left + the run's unstarted
+ * rest), d's PC and whether d is a delay slot, then reloads the budget from cpu->icount,
+ * which refunds the rest, and goes on at `cached_jump`, a fresh lookup: a TLB write, mode
+ * change, exception or store into the code never runs a stale translation or entry. */
+
+#define CACHED_HANDLER(p) ((void *)((char *)&&cached_decode + (p)->h))
+/* SYNC_IN, and the key links must carry (the mode and the link generation change only in
+ * calls). */
+#define CACHED_SYNC_IN() do {                                                  \
+        SYNC_IN();                                                             \
+        lkey = code_link_generation | (uint64_t)cpu->mode;                     \
+    } while (0)
+/* d's state for a call out of line: d has started, the rest of its run has not. */
+#define CACHED_SYNC_OUT(ds) do {                                               \
+        cpu->pc = PC_OF(d);                                                    \
+        cpu->in_delay_slot = (ds);                                             \
+        cpu->icount = end - (uint64_t)(left + d->run - 1);                     \
+    } while (0)
+
+/* The CPU whose translations the links hold. */
+static const cpu_t *link_owner;
+
+static void run_cached(cpu_t *cpu)
+{
+    const uint64_t limit = UINT64_MAX;
+    static const int32_t h_mid[OP_COUNT] = {
+#define H_MID(code, name) [OP_##name] = &&blk_##name - &&cached_decode,
+        MIPS_ALL_OPS(H_MID)
+#undef H_MID
+    };
+    static const int32_t h_end[OP_COUNT] = {
+#define H_END(code, name) [OP_##name] = &&end_##name - &&cached_decode,
+        MIPS_ALL_OPS(H_END)
+#undef H_END
+    };
+#define PAIR(a, b) { OP_##a, OP_##b, &&pair_##a##_##b - &&cached_decode }
+    static const block_pair_t pairs[] = {
+        PAIR(addiu, bne), PAIR(addiu, beq), PAIR(addiu, addu), PAIR(addu, bne),
+        PAIR(addu, beq), PAIR(sltu, bne), PAIR(sltu, beq), PAIR(sll, addu),
+        PAIR(bne, addu), PAIR(bne, addiu), PAIR(bne, or), PAIR(beq, addu),
+        PAIR(beq, addiu), PAIR(beq, or), PAIR(beq, nop), PAIR(bne, nop), PAIR(jr, nop),
+        PAIR(lw, addiu), PAIR(lbu, addiu), PAIR(lw, lw),
+    };
+#undef PAIR
+    static const block_handlers_t handlers = {
+        .mid = h_mid, .end = h_end, .step = &&cached_step - &&cached_decode,
+        .pairs = pairs, .pair_count = sizeof(pairs) / sizeof(pairs[0]),
+    };
+    uint32_t *const r = cpu->gpr;
+    uint64_t end, steps;
+    int64_t left;
+    uint32_t vbase;
+    code_page_t *page;
+    const decoded_insn_t *d;
+    bool in_ds = false;              /* the instruction that made a call is a delay slot */
+    uint32_t btarget = cpu->target;  /* the target of the branch whose delay slot runs */
+    uint32_t target, pc;
+    uint64_t lkey;
+
+    if (UNLIKELY(link_owner != cpu)) {   /* links made by another CPU's translations */
+        link_owner = cpu;
+        code_links_invalidate();
+    }
+    CACHED_SYNC_IN();
+
+    /* Control state is in cpu (pc, ctl, target, icount); the budget in the locals. */
+cached_resume:
+    if (UNLIKELY(cpu->ctl == CTL_DELAY_SLOT)) {
+        if (left <= 0)
+            return;                  /* the state stays as it is, the slot pending */
+        steps = 1;
+        goto cached_run_interp;
+    }
+    cpu->ctl = CTL_NONE;             /* as in the interpreter: nothing else carries over */
+    pc = cpu->pc;
+    goto cached_fetch;
+
+cached_jump:
+    if (LIKELY((target & 0xFFFFF003u) == vbase)) {
+        d = &page->insn[(target & 0xFFF) >> 2];
+        goto cached_enter;
+    }
+    pc = target;
+cached_fetch:
+    if (UNLIKELY((pc & 0xFFFFF003u) != vbase)) {
+        /* Leaving the page: its link for pc, else the fetch software TLB inline, else
+         * mmu_fetch_page; then link the page to where it went. (vbase is NONE after a
+         * mapping change: then `page` may be gone, and so may its links.) */
+        code_link_t *lk = NULL;
+        if (LIKELY(vbase != CODE_VPAGE_NONE)) {
+            lk = &page->links[(pc >> 2) % CODE_LINKS];
+            if (LIKELY(lk->pc == pc && lk->key == lkey)) {
+                page = lk->page;
+                vbase = pc & ~0xFFFu;
+                goto cached_new_page;
+            }
+        }
+        const softtlb_fetch_entry_t *fe = &cpu->stlb->fetch[softtlb_index(pc)];
+        if (LIKELY(fe->tag == (pc & 0xFFFFF003u))) {
+            vbase = fe->tag;
+            page = fe->page;
+        } else {
+            /* As in the interpreter: leave first when the slice is used up, and count a
+             * fetch that faults as the step. */
+            if (left <= 0)
+                goto cached_out_pc;
+            left--;
+            cpu->pc = pc;
+            cpu->in_delay_slot = false;
+            cpu->icount = end - (uint64_t)left;
+            uint64_t key = lkey;
+            bool fetched = mmu_fetch_page(cpu, pc);
+            CACHED_SYNC_IN();
+            if (!fetched) {
+                in_ds = false;
+                goto cached_after_call;
+            }
+            left++;
+            if (lkey != key)
+                lk = NULL;           /* all code was dropped, the linking page with it */
+        }
+        if (lk) {
+            lk->pc = pc;
+            lk->key = lkey;
+            lk->page = page;
+        }
+cached_new_page:
+        cpu->code_vpage = vbase;
+        cpu->code_page = page;
+    }
+    d = &page->insn[(pc & 0xFFF) >> 2];
+cached_enter:
+    if (UNLIKELY(left < d->run || (d->flags & INSN_DS)))
+        goto cached_enter_slow;
+    left -= d->run;
+    goto *CACHED_HANDLER(d);
+
+cached_enter_slow:
+    pc = PC_OF(d);
+    if (left <= 0)
+        goto cached_out_pc;
+    cpu->pc = pc;
+    cpu->in_delay_slot = false;
+    cpu->ctl = CTL_NONE;
+    cpu->icount = end - (uint64_t)left;
+    steps = (d->flags & INSN_DS) ? 1 : (uint64_t)left;
+    goto cached_run_interp;
+
+    /* INSN_STEP: d (a delay slot holding a branch) was charged with its run, not started. */
+cached_step:
+    in_ds = (d->flags & INSN_DS) != 0;
+    cpu->pc = PC_OF(d);
+    cpu->in_delay_slot = in_ds;
+    cpu->ctl = in_ds ? CTL_DELAY_SLOT : CTL_NONE;
+    cpu->target = btarget;
+    cpu->icount = end - (uint64_t)(left + d->run);
+    steps = 1;
+cached_run_interp:
+    run_fast(cpu, cpu->icount + steps);
+    CACHED_SYNC_IN();
+    btarget = cpu->target;
+    goto cached_resume;
+
+cached_after_call:
+    if (UNLIKELY(cpu->ctl == CTL_JUMP)) {   /* an exception, ERET or DERET */
+        cpu->ctl = CTL_NONE;
+        target = cpu->target;
+        goto cached_jump;
+    }
+    target = in_ds ? btarget : cpu->pc + 4;
+    goto cached_jump;
+
+cached_out_pc:
+    cpu->pc = pc;
+    cpu->icount = end - (uint64_t)left;
+    cpu->in_delay_slot = false;
+    cpu->ctl = CTL_NONE;
+    return;
+
+    /* Handler offset 0: an entry this tier has not decoded yet, or the page's sentinel. */
+cached_decode:
+    if (d->op == OP_PAGE_END) {
+        /* After a branch in the page's last word: its delay slot is on the next page. */
+        cpu->pc = vbase + 0x1000u;
+        cpu->in_delay_slot = true;
+        cpu->ctl = CTL_DELAY_SLOT;
+        cpu->target = btarget;
+        cpu->icount = end - (uint64_t)left;
+        steps = 1;
+        goto cached_run_interp;
+    }
+    decode_block(cpu, page, (unsigned)(d - page->insn), vbase, &handlers);
+    goto cached_enter;
+
+    /* ---- Inside a run ---- */
+#undef NEXT
+#undef CALL
+#undef BRANCH
+#undef BRANCH_LIKELY
+#undef JUMP
+#define NEXT() do { d++; goto *CACHED_HANDLER(d); } while (0)
+#define CALL(expr) do {                                                        \
+        in_ds = false;                                                         \
+        CACHED_SYNC_OUT(false);                                                \
+        expr;                                                                  \
+        CACHED_SYNC_IN();                                                      \
+        goto cached_after_call;                                                \
+    } while (0)
+#define BRANCH(cond) do {                                                      \
+        uint32_t pc_ = PC_OF(d);                                               \
+        btarget = (cond) ? pc_ + 4 + d->imm : pc_ + 8;                         \
+        d++;                                                                   \
+        goto *CACHED_HANDLER(d);                                               \
+    } while (0)
+/* Not taken, the delay slot is skipped: it was charged with the run (unless it is on the
+ * next page, outside the run), so refund it. */
+#define BRANCH_LIKELY(cond) do {                                               \
+        uint32_t pc_ = PC_OF(d);                                               \
+        if (cond) {                                                            \
+            btarget = pc_ + 4 + d->imm;                                        \
+            d++;                                                               \
+            goto *CACHED_HANDLER(d);                                           \
+        }                                                                      \
+        left += d->run - 1;                                                    \
+        target = pc_ + 8;                                                      \
+        goto cached_jump;                                                      \
+    } while (0)
+#define JUMP(t) do { btarget = (t); d++; goto *CACHED_HANDLER(d); } while (0)
+#define OPL(name) blk_##name
+#include "cpu/interp_ops.h"
+#undef OPL
+
+    /* ---- Superinstructions: the hottest adjacent pairs (kbench's pair counts, issue 10
+     * design), the second reached by a direct jump instead of a dispatch. Their first half
+     * is the operation's own code; a call or exception in it leaves the run as usual. ---- */
+#define PAIR_ALU(a, b, stmt) pair_##a##_##b: stmt; d++; goto blk_##b;
+    PAIR_ALU(addiu, bne, RT = RS + d->imm)
+    PAIR_ALU(addiu, beq, RT = RS + d->imm)
+    PAIR_ALU(addiu, addu, RT = RS + d->imm)
+    PAIR_ALU(addu, bne, RD = RS + RT)
+    PAIR_ALU(addu, beq, RD = RS + RT)
+    PAIR_ALU(sltu, bne, RD = RS < RT)
+    PAIR_ALU(sltu, beq, RD = RS < RT)
+    PAIR_ALU(sll, addu, RD = RT << d->sa)
+#undef PAIR_ALU
+    /* A branch and its delay slot (the run's end). */
+#define PAIR_BRANCH(a, b, cond) pair_##a##_##b: {                              \
+        uint32_t pc_ = PC_OF(d);                                               \
+        btarget = (cond) ? pc_ + 4 + d->imm : pc_ + 8;                         \
+        d++;                                                                   \
+        goto end_##b;                                                          \
+    }
+    PAIR_BRANCH(bne, addu, RS != RT)
+    PAIR_BRANCH(bne, addiu, RS != RT)
+    PAIR_BRANCH(bne, or, RS != RT)
+    PAIR_BRANCH(beq, addu, RS == RT)
+    PAIR_BRANCH(beq, addiu, RS == RT)
+    PAIR_BRANCH(beq, or, RS == RT)
+#undef PAIR_BRANCH
+    /* A NOP in the slot: nothing to run, it was counted with the run. */
+pair_beq_nop: target = RS == RT ? PC_OF(d) + 4 + d->imm : PC_OF(d) + 8; goto cached_jump;
+pair_bne_nop: target = RS != RT ? PC_OF(d) + 4 + d->imm : PC_OF(d) + 8; goto cached_jump;
+pair_jr_nop: target = RS; goto cached_jump;
+    /* Loads followed by an instruction inside the run. */
+#undef NEXT
+#define NEXT() do { d++; goto blk_addiu; } while (0)
+pair_lw_addiu: LOAD(4, AS_IS);
+pair_lbu_addiu: LOAD(1, AS_IS);
+#undef NEXT
+#define NEXT() do { d++; goto blk_lw; } while (0)
+pair_lw_lw: LOAD(4, AS_IS);
+
+    /* ---- A run's last instruction: a delay slot or a cut ---- */
+#undef NEXT
+#undef CALL
+#undef BRANCH
+#undef BRANCH_LIKELY
+#undef JUMP
+#define NEXT() do {                                                            \
+        target = (d->flags & INSN_DS) ? btarget : PC_OF(d) + 4;                \
+        goto cached_jump;                                                      \
+    } while (0)
+#define CALL(expr) do {                                                        \
+        in_ds = (d->flags & INSN_DS) != 0;                                     \
+        CACHED_SYNC_OUT(in_ds);                                                \
+        expr;                                                                  \
+        CACHED_SYNC_IN();                                                      \
+        goto cached_after_call;                                                \
+    } while (0)
+/* A branch ending a run sits in a delay slot: such entries are INSN_STEP, so these never
+ * run. */
+#define BRANCH(cond) do { (void)(cond); goto cached_step; } while (0)
+#define BRANCH_LIKELY(cond) BRANCH(cond)
+#define JUMP(t) BRANCH(t)
+#define OPL(name) end_##name
+#include "cpu/interp_ops.h"
+#undef OPL
+}
+
 void cpu_execute(cpu_t *cpu)
 {
     if (cpu->debug_active || log_enabled(LOG_EXEC | LOG_CPU))
-        run_debug(cpu);
+        run_debug(cpu, UINT64_MAX);
+    else if (cpu->accel != CPU_ACCEL_INTERP)   /* tier 2 runs as tier 1 for now */
+        run_cached(cpu);
     else
-        run_fast(cpu);
+        run_fast(cpu, UINT64_MAX);
 }
