@@ -38,7 +38,8 @@ while [ $# -gt 0 ]; do
     *) echo "hv-bench.sh: unknown argument $1" >&2; usage ;;
     esac
 done
-case $runs in ''|*[!0-9]*|0) echo "hv-bench.sh: bad run count '$runs'" >&2; exit 2 ;; esac
+. "$(dirname "$0")/lib.sh"
+check_count hv-bench.sh "run count" "$runs"
 
 bare=$build/bench/kbench.bin
 bare_swapped=$build/bench/kbench.swapped.bin
@@ -47,7 +48,6 @@ bios=$build/roms/bootrom.swapped.bin
 for f in "$bare" "$bare_swapped" "$hv" "$bios"; do
     [ -f "$f" ] || { echo "hv-bench.sh: no $f (build first: ninja -C $build)" >&2; exit 2; }
 done
-. "$here/lib.sh"
 find_emulators hv-bench.sh
 emulators=
 [ -n "$kseg" ] && emulators="kseg"

@@ -26,14 +26,46 @@ find_emulators() {
 # The kseg tiers the benchmarks run (-accel), unless --tiers or TIERS names others.
 KSEG_TIERS="interp cached jit"
 
-# check_tiers PROG LIST: exits with status 2 and one line naming PROG on an unknown tier.
-check_tiers() {
+# settle_tiers PROG: $tiers as --tiers or TIERS left it, else KSEG_TIERS; exits with status 2
+# and one line naming PROG on an unknown tier.
+settle_tiers() {
     local prog=$1 t
-    for t in $2; do
+    tiers=${tiers:-$KSEG_TIERS}
+    for t in $tiers; do
         case $t in
         interp|cached|jit) ;;
         *) echo "$prog: unknown tier '$t' (interp, cached, jit)" >&2; exit 2 ;;
         esac
+    done
+}
+
+# list_emulators: the array `emulators`, the rows a benchmark runs: kseg-TIER for each of
+# $tiers (when there is a kseg), then qemu (when there is one).
+list_emulators() {
+    local t
+    emulators=()
+    if [ -n "$kseg" ]; then
+        for t in $tiers; do emulators+=("kseg-$t"); done
+    fi
+    [ -n "$qemu" ] && emulators+=(qemu)
+    return 0
+}
+
+# check_count PROG WHAT VALUE: exits with status 2 and "PROG: bad WHAT 'VALUE'" unless VALUE
+# is a whole number above 0.
+check_count() {
+    case $3 in ''|*[!0-9]*|0) echo "$1: bad $2 '$3'" >&2; exit 2 ;; esac
+}
+
+# need_images PROG DIR: exits with status 2 and one line naming PROG unless DIR holds
+# Debian's kernel and initramfs (scripts/get-images.sh).
+need_images() {
+    local f
+    for f in vmlinuz initrd.gz; do
+        if [ ! -f "$2/$f" ]; then
+            echo "$1: no $2/$f (run scripts/get-images.sh first)" >&2
+            exit 2
+        fi
     done
 }
 

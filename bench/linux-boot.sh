@@ -47,18 +47,12 @@ while [ $# -gt 0 ]; do
     *) echo "linux-boot.sh: unknown argument $1" >&2; usage ;;
     esac
 done
-case $runs in ''|*[!0-9]*|0) echo "linux-boot.sh: bad run count '$runs'" >&2; exit 2 ;; esac
-
-for f in vmlinuz initrd.gz; do
-    if [ ! -f "$images/$f" ]; then
-        echo "linux-boot.sh: no $images/$f (run scripts/get-images.sh first)" >&2
-        exit 2
-    fi
-done
 . "$(dirname "$0")/lib.sh"
+check_count linux-boot.sh "run count" "$runs"
+
+need_images linux-boot.sh "$images"
 find_emulators linux-boot.sh
-tiers=${tiers:-$KSEG_TIERS}
-check_tiers linux-boot.sh "$tiers"
+settle_tiers linux-boot.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -107,11 +101,7 @@ run_one() {
     sed -n 's/^\[ *\([0-9.]*\)\] reboot: Power down.*/\1/p' "$out" | head -n 1 >"$tmp/$name.$run.uptime"
 }
 
-emulators=()
-if [ -n "$kseg" ]; then
-    for t in $tiers; do emulators+=("kseg-$t"); done
-fi
-[ -n "$qemu" ] && emulators+=(qemu)
+list_emulators
 
 for run in $(seq 1 "$runs"); do
     for name in "${emulators[@]}"; do

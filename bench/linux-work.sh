@@ -51,19 +51,13 @@ while [ $# -gt 0 ]; do
     *) echo "linux-work.sh: unknown argument $1" >&2; usage ;;
     esac
 done
-case $runs in ''|*[!0-9]*|0) echo "linux-work.sh: bad run count '$runs'" >&2; exit 2 ;; esac
-case $mb in ''|*[!0-9]*|0) echo "linux-work.sh: bad size '$mb'" >&2; exit 2 ;; esac
-
-for f in vmlinuz initrd.gz; do
-    if [ ! -f "$images/$f" ]; then
-        echo "linux-work.sh: no $images/$f (run scripts/get-images.sh first)" >&2
-        exit 2
-    fi
-done
 . "$(dirname "$0")/lib.sh"
+check_count linux-work.sh "run count" "$runs"
+check_count linux-work.sh size "$mb"
+
+need_images linux-work.sh "$images"
 find_emulators linux-work.sh
-tiers=${tiers:-$KSEG_TIERS}
-check_tiers linux-work.sh "$tiers"
+settle_tiers linux-work.sh
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -124,11 +118,7 @@ run_one() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >"$tmp/$name.$run.exit"
 }
 
-emulators=()
-if [ -n "$kseg" ]; then
-    for t in $tiers; do emulators+=("kseg-$t"); done
-fi
-[ -n "$qemu" ] && emulators+=(qemu)
+list_emulators
 
 reference=
 for run in $(seq 1 "$runs"); do

@@ -50,21 +50,16 @@ while [ $# -gt 0 ]; do
     *) echo "net-throughput.sh: unknown argument $1" >&2; usage ;;
     esac
 done
-case $runs in ''|*[!0-9]*|0) echo "net-throughput.sh: bad run count '$runs'" >&2; exit 2 ;; esac
-case $g2h_mib in ''|*[!0-9]*|0) echo "net-throughput.sh: bad size '$g2h_mib'" >&2; exit 2 ;; esac
+. "$(dirname "$0")/lib.sh"
+check_count net-throughput.sh "run count" "$runs"
+check_count net-throughput.sh size "$g2h_mib"
 case $h2g_mib in ''|*[!0-9]*) echo "net-throughput.sh: bad --h2g size '$h2g_mib'" >&2; exit 2 ;; esac
 
-for f in vmlinuz initrd.gz; do
-    if [ ! -f "$images/$f" ]; then
-        echo "net-throughput.sh: no $images/$f (run scripts/get-images.sh first)" >&2
-        exit 2
-    fi
-done
+need_images net-throughput.sh "$images"
 if ! gzip -dc "$images/initrd.gz" | grep -aq 'KSEG-NETBENCH-DONE'; then
     echo "net-throughput.sh: $images/initrd.gz has no netbench script (run scripts/get-images.sh)" >&2
     exit 2
 fi
-. "$(dirname "$0")/lib.sh"
 find_emulators net-throughput.sh
 
 tmp=$(mktemp -d)

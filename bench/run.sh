@@ -44,16 +44,15 @@ while [ $# -gt 0 ]; do
         shift ;;
     esac
 done
-case $runs in ''|*[!0-9]*|0) echo "run.sh: bad run count '$runs'" >&2; exit 2 ;; esac
+. "$(dirname "$0")/lib.sh"
+check_count run.sh "run count" "$runs"
 
 [ -n "$image" ] || image=$build/bench/kbench.bin
 if [ -z "$swapped" ]; then
     swapped=${image%.bin}.swapped.bin
 fi
-. "$(dirname "$0")/lib.sh"
 find_emulators run.sh
-tiers=${tiers:-$KSEG_TIERS}
-check_tiers run.sh "$tiers"
+settle_tiers run.sh
 if [ -n "$kseg" ] && [ ! -f "$image" ]; then
     echo "run.sh: no image $image (build first: ninja -C $build)" >&2; exit 2
 fi
@@ -99,11 +98,7 @@ run_one() {
     awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e9 }' >"$tmp/$name.$run.time"
 }
 
-emulators=()
-if [ -n "$kseg" ]; then
-    for t in $tiers; do emulators+=("kseg-$t"); done
-fi
-[ -n "$qemu" ] && emulators+=(qemu)
+list_emulators
 
 reference=
 for run in $(seq 1 "$runs"); do
