@@ -104,18 +104,23 @@ def compare_per_guest(got, path):
                                              "\n".join(w.get(key, []))))
 
 
+def wait_halt(s):
+    """Waits for the board to stop, which must be its software reset (status 0); the whole
+    output."""
+    status = s.wait_exit()
+    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
+    return s.text()
+
+
 def run_hv(emu, log, tmpdir, opts, cmdline, until, what):
     """Boots the hypervisor with `cmdline` (None: none), waits for the regex `until` (or
     its panic's "hv: stopped") and for the board to halt; the output."""
     s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv), cmdline=cmdline)
     try:
         s.expect(r"%s|hv: stopped\n" % until, RUN_TIMEOUT, what)
-        status = s.wait_exit()
-        text = s.text()
+        return wait_halt(s)
     finally:
         s.close()
-    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
-    return text
 
 
 def test_selftest(emu, log, tmpdir, opts):
@@ -137,11 +142,9 @@ def test_guest(emu, log, tmpdir, opts):
     try:
         s.expect(r"hv: guest g0 statistics.*\n|hv: guest g0 stopped|hv: stopped\n",
                  RUN_TIMEOUT, "the end of guest g0")
-        status = s.wait_exit()
-        text = s.text()
+        text = wait_halt(s)
     finally:
         s.close()
-    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
     romtest.check("hv: guest g0 exited" in text, "guest g0 did not exit:\n%s" % text)
     results = {name: verdict for verdict, name in
                re.findall(r"^\[g0\] hello: (PASS|FAIL) ([\w-]+):", text, re.M)}
@@ -313,11 +316,9 @@ def test_terminal(emu, log, tmpdir, opts):
         out = term_command(s, "bogus 3", r"unknown command")
         romtest.check("unknown command" in out, "bogus: %s" % out)
         s.send("halt\r")
-        status = s.wait_exit()
-        text = s.text()
+        text = wait_halt(s)
     finally:
         s.close()
-    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
     romtest.check("hv: halted from the terminal" in text, "no halt message")
     # The hypervisor's own messages (g0's exit) go under the prompt, never after it.
     romtest.check("hv: guest g0 exited" in text, "no exit message of g0")
@@ -424,11 +425,9 @@ def test_flash_persist(emu, log, tmpdir, opts):
         s.expect(done, RUN_TIMEOUT, "the flash guest's second run")
         s.expect(r"hv: guest g0 exited", RUN_TIMEOUT, "the flash guest's second exit")
         s.send("halt\r")
-        status = s.wait_exit()
-        text = s.text()
+        text = wait_halt(s)
     finally:
         s.close()
-    romtest.check(status == 0, "the emulator exited with %d (no software reset?)" % status)
     romtest.check(flash_counts(text) == [1, 2], "boot counts before and after `reset 0`:\n%s"
                   % text)
     text = run_guests(femu, log, tmpdir, opts, "guest=flash", "g0")
