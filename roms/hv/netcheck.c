@@ -43,30 +43,6 @@ static volatile uint32_t burst_answered;       /* bit i: the reply to burst echo
 static volatile uint32_t burst_damaged;        /* ... and was not what was sent */
 
 /* Network byte order. */
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-/* The Internet checksum (RFC 1071); an odd last byte counts as padded with a zero. */
-static uint16_t inet_checksum(const uint8_t *p, size_t len)
-{
-    uint32_t sum = 0;
-    for (size_t i = 0; i + 1 < len; i += 2)
-        sum += get16(p + i);
-    if (len & 1)
-        sum += (uint32_t)p[len - 1] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xFFFF) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
 static void eth_header(uint8_t *f, const uint8_t *dst, uint16_t type)
 {
     memcpy(f, dst, NE2K_MAC_LEN);

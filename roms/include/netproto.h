@@ -5,6 +5,9 @@
 #ifndef NETPROTO_H
 #define NETPROTO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 /* Ethernet II */
 #define ETH_ALEN        6
 #define ETH_HLEN        14
@@ -56,5 +59,42 @@
 
 /* UDP */
 #define UDP_HLEN        8
+
+/* Fields in network byte order. */
+static inline uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static inline uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static inline void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void put32(uint8_t *p, uint32_t v)
+{
+    put16(p, (uint16_t)(v >> 16));
+    put16(p + 2, (uint16_t)v);
+}
+
+/* The Internet checksum (RFC 1071): csum_add's running sum of `n` bytes as big-endian
+ * 16-bit words (an odd last byte padded with zero), then csum_fold's one's complement of
+ * it folded to 16 bits. A header checked with its checksum in place folds to 0. */
+static inline uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i += 2)
+        sum += get16(p + i);
+    if (n & 1)
+        sum += (uint32_t)p[n - 1] << 8;
+    return sum;
+}
+
+static inline uint16_t csum_fold(uint32_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    return (uint16_t)~sum;
+}
+
+static inline uint16_t inet_checksum(const uint8_t *p, size_t n)
+{
+    return csum_fold(csum_add(0, p, n));
+}
 
 #endif

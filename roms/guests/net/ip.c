@@ -61,35 +61,6 @@ static uint16_t ip_ident;
 
 /* ---- Byte order, checksums ------------------------------------------------------------ */
 
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
-
-/* The Internet checksum's running sum of `n` bytes (big-endian 16-bit words). */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i + 1 < n; i += 2)
-        sum += get16(p + i);
-    if (n & 1)
-        sum += (uint32_t)p[n - 1] << 8;
-    return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-    while (sum >> 16)
-        sum = (sum & 0xFFFF) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
 /* UDP's checksum covers a pseudo header of the addresses, protocol and length. */
 static uint16_t udp_csum(uint32_t src, uint32_t dst, const uint8_t *udp, size_t len)
 {
@@ -222,7 +193,7 @@ static void ip_send(uint8_t *frame, const uint8_t *dst_mac, uint32_t src, uint32
     put16(ip + IP_CSUM, 0);
     put32(ip + IP_SRC, src);
     put32(ip + IP_DST, dst);
-    put16(ip + IP_CSUM, csum_fold(csum_add(0, ip, IP_HLEN)));
+    put16(ip + IP_CSUM, inet_checksum(ip, IP_HLEN));
     eth_send(frame, dst_mac, ETHERTYPE_IP, ETH_HLEN + IP_HLEN + len);
 }
 
@@ -258,7 +229,7 @@ uint16_t icmp_last_request_seq(uint32_t ip)
 
 static void icmp_input(const uint8_t *frame, uint32_t src, const uint8_t *icmp, size_t len)
 {
-    if (len < ICMP_HLEN || csum_fold(csum_add(0, icmp, len)) != 0) {
+    if (len < ICMP_HLEN || inet_checksum(icmp, len) != 0) {
         net_stats.bad_checksum++;
         return;
     }
@@ -267,7 +238,7 @@ static void icmp_input(const uint8_t *frame, uint32_t src, const uint8_t *icmp, 
         memcpy(r, icmp, len);
         r[0] = ICMP_ECHO_REPLY;
         put16(r + 2, 0);
-        put16(r + 2, csum_fold(csum_add(0, r, len)));
+        put16(r + 2, inet_checksum(r, len));
         ip_send(reply_buf, frame + ETH_SRC, net_ip, src, PROTO_ICMP, len);
         net_stats.echo_served++;
         note_echo_request(src, get16(icmp + 6));
@@ -291,7 +262,7 @@ bool icmp_ping(uint32_t ip, uint16_t seq, uint32_t ms)
     put16(p + 6, seq);
     for (unsigned i = 0; i < PING_DATA; i++)
         p[ICMP_HLEN + i] = (uint8_t)(seq + i);
-    put16(p + 2, csum_fold(csum_add(0, p, ICMP_HLEN + PING_DATA)));
+    put16(p + 2, inet_checksum(p, ICMP_HLEN + PING_DATA));
     ping_ip = ip;
     ping_seq = seq;
     ping_done = false;
@@ -392,7 +363,7 @@ static void ip_input(const uint8_t *frame, const uint8_t *ip, size_t len)
     size_t hlen = (size_t)(ip[IP_VHL] & 15) * 4, total = get16(ip + IP_LEN);
     if (hlen < IP_HLEN || total < hlen || total > len)
         return;
-    if (csum_fold(csum_add(0, ip, hlen)) != 0) {
+    if (inet_checksum(ip, hlen) != 0) {
         net_stats.bad_checksum++;
         return;
     }
