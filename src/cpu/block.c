@@ -23,6 +23,7 @@
 #include "cpu/codecache.h"
 #include "cpu/cpu.h"
 #include "cpu/internal.h"
+#include "cpu/jit.h"
 #include "cpu/trace.h"
 #include "frontend/log.h"
 
@@ -37,11 +38,19 @@ code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
     p->paddr = paddr;
     memset(p->insn, 0, sizeof(p->insn));
     memset(p->links, 0, sizeof(p->links));
+    p->jit = NULL;
     for (unsigned i = 0; i < CODE_PAGE_INSNS; i++)
         p->insn[i].op = OP_DECODE;
     p->insn[CODE_PAGE_INSNS].op = OP_PAGE_END;   /* h = 0: the cached loop's decode label
                                                     handles the sentinel too */
     return p;
+}
+
+void code_page_free(code_page_t *page)
+{
+    if (page)
+        jit_page_drop(page);
+    free(page);
 }
 
 static void reset_entry(decoded_insn_t *e)
@@ -50,6 +59,7 @@ static void reset_entry(decoded_insn_t *e)
     e->h = 0;
     e->run = 0;
     e->flags = 0;
+    e->hot = 0;
 }
 
 void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
@@ -65,6 +75,9 @@ void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
         last = CODE_PAGE_INSNS - 1;
     for (uint32_t i = first; i <= last; i++)
         reset_entry(&in[i]);
+    /* Native code may run through the reset entries, and blocks of a page jump into each
+     * other: it all goes (the page's hot runs are compiled again when they come back). */
+    jit_page_drop(page);
 }
 
 static uint32_t page_word(const code_page_t *page, unsigned index)

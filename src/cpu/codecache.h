@@ -53,7 +53,7 @@ typedef struct decoded_insn {
     uint8_t run;              /* instructions from here to the end of the run, this one
                                  included (cached tier; 0 while not decoded there) */
     uint8_t flags;            /* INSN_* (cached tier) */
-    uint8_t unused;
+    uint8_t hot;              /* tier 2: times a run was entered here (jit.h) */
     uint32_t imm;             /* as mips_insn_t.imm */
     int32_t h;                /* cached tier: the handler, as an offset from run_cached's
                                  decode label (so 0, the reset value, decodes); the entry
@@ -84,6 +84,7 @@ typedef struct code_page {
     uint32_t paddr;           /* physical address of the page */
     decoded_insn_t insn[CODE_PAGE_INSNS + 1];   /* + the OP_PAGE_END sentinel */
     code_link_t links[CODE_LINKS];
+    struct jit_page *jit;     /* tier 2's native code for entries of this page, or NULL */
 } code_page_t;
 
 /* The link generation: a multiple of 4 (the low bits are for the mode), never 0. Bumped
@@ -94,6 +95,7 @@ extern uint64_t code_link_generation;
 static inline void code_links_invalidate(void) { code_link_generation += 4; }
 
 code_page_t *code_page_new(const uint8_t *host, uint32_t paddr);
+void code_page_free(code_page_t *page);
 /* Marks the instructions overlapping [offset, offset + len) of the page as not decoded,
  * with the rest of every run they belong to before them, and the word after them (a word
  * that becomes a branch makes the next one a delay slot). See block.c. */

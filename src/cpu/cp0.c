@@ -35,6 +35,7 @@ void cpu_init(cpu_t *cpu, bus_t *bus)
 {
     memset(cpu, 0, sizeof(*cpu));
     cpu->bus = bus;
+    cpu->jit_hot = CPU_JIT_HOT_DEFAULT;
     cpu_reset(cpu);
 }
 

@@ -100,6 +100,9 @@ typedef enum cpu_accel {
     CPU_ACCEL_CACHED,        /* tier 1: decoded blocks, chained */
     CPU_ACCEL_JIT,           /* tier 2: x86-64 code for hot blocks (else tier 1) */
 } cpu_accel_t;
+enum { JIT_EXIT_JUMP, JIT_EXIT_BAIL };
+/* Tier 2 compiles a run the time it is entered this often (cpu->jit_hot). */
+#define CPU_JIT_HOT_DEFAULT 8u
 
 struct cpu {
     uint32_t gpr[33];        /* gpr[32] is a sink: decoding points writes of $zero at it */
@@ -133,6 +136,12 @@ struct cpu {
     bus_t *bus;
     uint32_t log_once_mask;   /* unimplemented features already reported */
     cpu_accel_t accel;        /* the tier (set before the first cpu_run) */
+    uint8_t jit_hot;          /* tier 2 compiles a run the time it is entered this often */
+    /* How native code (tier 2, jit.c) last stopped: JIT_EXIT_JUMP, go on at `pc` (`site`:
+     * the exit's jump, to point at pc's native code, when pc is on the block's page), or
+     * JIT_EXIT_BAIL, the instruction at `pc` was not started and runs in tier 1 (`btarget`:
+     * its branch's target when it is a delay slot). */
+    struct { uint32_t kind, pc, btarget; uint8_t *site; } jit_exit;
     bool debug_active;        /* breakpoints or watchpoints set: run the debug loop */
     bool hold_interrupts;     /* the debugger is single-stepping: take no interrupt */
     cpu_debug_t dbg;

@@ -27,6 +27,7 @@
 #include "cpu/codecache.h"
 #include "cpu/cpu.h"
 #include "cpu/internal.h"
+#include "cpu/jit.h"
 #include "cpu/mem.h"
 #include "cpu/trace.h"
 #include "frontend/log.h"
@@ -469,6 +470,8 @@ static void run_cached(cpu_t *cpu)
     uint32_t btarget = cpu->target;  /* the target of the branch whose delay slot runs */
     uint32_t target, pc;
     uint64_t lkey;
+    const bool jit = cpu->accel == CPU_ACCEL_JIT && jit_available();
+    const uint8_t *native;
 
     if (UNLIKELY(link_owner != cpu)) {   /* links made by another CPU's translations */
         link_owner = cpu;
@@ -545,8 +548,37 @@ cached_new_page:
 cached_enter:
     if (UNLIKELY(left < d->run || (d->flags & INSN_DS)))
         goto cached_enter_slow;
+    if (jit) {
+        unsigned index = (unsigned)(d - page->insn);
+        native = jit_lookup(page, index, vbase);
+        /* Hot: counted once decoded (h set), compiled when the count reaches jit_hot. */
+        if (!native && d->h && ++((decoded_insn_t *)d)->hot == cpu->jit_hot)
+            native = jit_compile(cpu, page, index, vbase);
+        if (native)
+            goto cached_native;
+    }
     left -= d->run;
     goto *CACHED_HANDLER(d);
+
+    /* Tier 2 (jit.c): native code runs blocks of this page until it leaves the page, jumps
+     * through a register, runs out of budget or bails. */
+cached_native:
+    left = jit_run(cpu, native, left);
+    if (cpu->jit_exit.kind == JIT_EXIT_BAIL) {
+        /* The instruction at pc, on this page, was not started: tier 1 runs it, charged
+         * with its run as cached_enter would (native code refunded that much). */
+        d = &page->insn[(cpu->jit_exit.pc & 0xFFF) >> 2];
+        btarget = cpu->jit_exit.btarget;
+        left -= d->run;
+        goto *CACHED_HANDLER(d);
+    }
+    target = cpu->jit_exit.pc;
+    if (cpu->jit_exit.site) {           /* an exit to this page: link it when it has code */
+        const uint8_t *code = jit_lookup(page, (target & 0xFFF) >> 2, vbase);
+        if (code)
+            jit_link(cpu->jit_exit.site, code);
+    }
+    goto cached_jump;
 
 cached_enter_slow:
     pc = PC_OF(d);
@@ -714,7 +746,7 @@ void cpu_execute(cpu_t *cpu)
 {
     if (cpu->debug_active || log_enabled(LOG_EXEC | LOG_CPU))
         run_debug(cpu, UINT64_MAX);
-    else if (cpu->accel != CPU_ACCEL_INTERP)   /* tier 2 runs as tier 1 for now */
+    else if (cpu->accel != CPU_ACCEL_INTERP)   /* tier 2 runs inside tier 1's loop */
         run_cached(cpu);
     else
         run_fast(cpu, UINT64_MAX);

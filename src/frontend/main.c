@@ -177,26 +177,40 @@ static const struct { const char *name; cpu_accel_t accel; const char *help; } a
     { "jit", CPU_ACCEL_JIT, "tier 2: x86-64 native code for hot blocks, tier 1 elsewhere" },
 };
 
-/* -accel NAME (QEMU's spelling; QEMU's own accelerators, tcg and kvm, are not these tiers).
- * `help` lists the tiers and exits. A host other than x86-64 runs `jit` as `cached`. */
-static cpu_accel_t parse_accel(const char *name)
+/* -accel NAME[,hot=N] (QEMU's spelling; QEMU's own accelerators, tcg and kvm, are not these
+ * tiers). `help` lists the tiers and exits. `hot` (jit only): the entries into a run after
+ * which tier 2 compiles it (1 compiles everything the first time, as the isa-jit tests
+ * want). A host other than x86-64 runs `jit` as `cached`. */
+static cpu_accel_t parse_accel(const char *arg, uint8_t *jit_hot)
 {
-    if (!strcmp(name, "help")) {
+    if (!strcmp(arg, "help")) {
         printf("Accelerators (execution tiers) supported:\n");
         for (size_t i = 0; i < G_N_ELEMENTS(accels); i++)
             printf("%-8s %s\n", accels[i].name, accels[i].help);
+        printf("jit takes ,hot=N (1..255, default %u): entries before a block is compiled\n",
+               CPU_JIT_HOT_DEFAULT);
         exit(0);
     }
+    size_t len = strcspn(arg, ",");
+    const char *opt = arg[len] ? arg + len + 1 : NULL;
     for (size_t i = 0; i < G_N_ELEMENTS(accels); i++) {
-        if (strcmp(name, accels[i].name))
+        if (strlen(accels[i].name) != len || strncmp(arg, accels[i].name, len))
             continue;
+        if (opt) {
+            char *end;
+            unsigned long hot = 0;
+            if (accels[i].accel != CPU_ACCEL_JIT || strncmp(opt, "hot=", 4) ||
+                (hot = strtoul(opt + 4, &end, 10)) < 1 || hot > 255 || *end || end == opt + 4)
+                fatal("-accel: bad option '%s' (only jit takes one: hot=1..255)", opt);
+            *jit_hot = (uint8_t)hot;
+        }
 #if !defined(__x86_64__)
         if (accels[i].accel == CPU_ACCEL_JIT)
             return CPU_ACCEL_CACHED;
 #endif
         return accels[i].accel;
     }
-    fatal("-accel: unknown accelerator '%s' (known: interp, cached, jit)", name);
+    fatal("-accel: unknown accelerator '%.*s' (known: interp, cached, jit)", (int)len, arg);
 }
 
 /* -drive as QEMU spells it, for the one drive this board has: if=pflash,format=raw,file=FILE
@@ -460,7 +474,8 @@ int main(int argc, char **argv)
         fatal("-dfilter: bad range list '%s' (e.g. 0xbfc00000..0xbfc00fff,0x80100000+0x1000)",
               opts.debug_filter);
 
-    cpu_accel_t accel = opts.accel ? parse_accel(opts.accel) : DEFAULT_ACCEL;
+    uint8_t jit_hot = CPU_JIT_HOT_DEFAULT;
+    cpu_accel_t accel = opts.accel ? parse_accel(opts.accel, &jit_hot) : DEFAULT_ACCEL;
     net_config_t *net_config = parse_network();
     malta_config_t cfg = { .ram_size = opts.memory ? parse_memory(opts.memory) : MALTA_MAX_RAM,
                            .no_reboot = opts.no_reboot };
@@ -534,6 +549,7 @@ int main(int argc, char **argv)
         fatal("%s", error);
     machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
     machine.cpu.accel = accel;
+    machine.cpu.jit_hot = jit_hot;
     g_free(bios);
     g_free(pflash);
 

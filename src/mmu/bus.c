@@ -99,7 +99,7 @@ void bus_free_code(bus_t *bus)
         if (!r->code)
             continue;
         for (uint32_t p = 0; p < r->size / CODE_PAGE_SIZE; p++) {
-            free(r->code[p]);
+            code_page_free(r->code[p]);
             r->code[p] = NULL;
         }
     }

@@ -289,13 +289,15 @@ static void usage(const char *argv0)
 {
     fprintf(stderr,
             "usage: %s [--seed N] [--count N] [--first N] [--accel cached|jit]\n"
-            "          [--user-only] [--keep-going] [--verbose]\n"
+            "          [--jit-hot N] [--user-only] [--keep-going] [--verbose]\n"
             "  Runs --count random cases (--first.. of --seed) on kseg's interpreter and on\n"
             "  the tier --accel (default cached), every case whole, sliced at random points\n"
             "  and (every fourth) one instruction at a time, and compares the whole state\n"
             "  after every cpu_run. Half the cases are system cases (CP0, TLB, interrupts,\n"
             "  code that rewrites itself) unless --user-only. Stops at the first mismatch\n"
-            "  unless --keep-going; --verbose lists every case.\n", argv0);
+            "  unless --keep-going; --verbose lists every case. --jit-hot: the entries after\n"
+            "  which tier 2 compiles a run (default 1: every run is native from the start).\n",
+            argv0);
 }
 
 int main(int argc, char **argv)
@@ -303,11 +305,13 @@ int main(int argc, char **argv)
     uint64_t seed = 1, count = 1000, first = 0;
     bool keep_going = false, verbose = false, user_only = false;
     cpu_accel_t tier = CPU_ACCEL_CACHED;
+    unsigned jit_hot = 1;             /* tier 2 compiles every run the first time it runs */
     static const struct option options[] = {
         { "seed", required_argument, NULL, 's' },
         { "count", required_argument, NULL, 'n' },
         { "first", required_argument, NULL, 'f' },
         { "accel", required_argument, NULL, 'a' },
+        { "jit-hot", required_argument, NULL, 'j' },
         { "user-only", no_argument, NULL, 'u' },
         { "keep-going", no_argument, NULL, 'k' },
         { "verbose", no_argument, NULL, 'v' },
@@ -315,7 +319,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     int opt;
-    while ((opt = getopt_long(argc, argv, "s:n:f:a:ukvh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "s:n:f:a:j:ukvh", options, NULL)) != -1) {
         switch (opt) {
         case 's': seed = strtoull(optarg, NULL, 0); break;
         case 'n': count = strtoull(optarg, NULL, 0); break;
@@ -323,6 +327,13 @@ int main(int argc, char **argv)
         case 'a':
             if (!parse_accel(optarg, &tier)) {
                 fprintf(stderr, "diff-tiers: unknown tier '%s' (interp, cached, jit)\n", optarg);
+                return 2;
+            }
+            break;
+        case 'j':
+            jit_hot = (unsigned)strtoul(optarg, NULL, 0);
+            if (jit_hot < 1 || jit_hot > 255) {
+                fprintf(stderr, "diff-tiers: --jit-hot takes 1..255\n");
                 return 2;
             }
             break;
@@ -342,6 +353,7 @@ int main(int argc, char **argv)
     kseg_t ref, dut;
     kseg_open(&ref, CPU_ACCEL_INTERP);
     kseg_open(&dut, tier);
+    dut.cpu->jit_hot = (uint8_t)jit_hot;
     seq_t *s = malloc(sizeof *s);
     state_t *sa = malloc(sizeof *sa), *sb = malloc(sizeof *sb);
     if (!s || !sa || !sb) {

@@ -66,6 +66,7 @@ static int run_seed(uint32_t seed, uint64_t insns, cpu_accel_t accel)
         return 1;
     }
     m.cpu.accel = accel;
+    m.cpu.jit_hot = 1;                 /* tier 2: random code runs briefly; compile it all */
     /* Every other seed with a tiny decoded-code budget, so flushing it gets exercised. */
     if (seed & 1)
         m.bus.code_pages_max = 4;

@@ -1,0 +1,833 @@
+/* Tier 2: runs of decoded MIPS code compiled to x86-64 (jit.h).
+ *
+ * Design note.
+ *
+ * What a block is. The cached tier's run from one entry to its end (codecache.h): straight
+ * code, then a branch and its delay slot, or a cut. run_cached enters native code where it
+ * would enter the run, after the same checks, so everything around a block (the budget,
+ * Count, interrupts between blocks, the delay-slot and stepping cases) is tier 1's, and
+ * the two tiers retire the same instructions in the same order by construction.
+ *
+ * Native state. While native code runs: RBX = the cpu_t (the guest registers are its first
+ * field, so guest register n is [RBX + 4n]), R14 = `left`, the instruction budget as in
+ * run_cached, R15 = the current mode's software TLB, R12 = a branch's outcome or target
+ * while its delay slot runs. RAX, RCX, RDX are scratch. Guest registers live in memory:
+ * each instruction reads and writes them there (the host forwards stores to loads), which
+ * keeps every exit trivial.
+ *
+ * Nothing is half done. Native code calls no C at all: whatever it cannot finish inline
+ * (a software-TLB miss, so MMIO, unmapped pages, stores to pages holding code; an overflow
+ * or trap; any instruction the translator does not know, CP0 work among them) "bails":
+ * the block stops *before* that instruction, refunds its unstarted instructions to the
+ * budget and returns to run_cached, which runs the instruction with tier 1's handler and
+ * goes on from there. So an exception is always raised by tier 1 at exactly the state the
+ * interpreter would have, and native code never holds state a C function could miss.
+ *
+ * Budget. Each block starts with `left -= run; if (left < 0) leave`, the check run_cached
+ * makes before entering a run; a block that cannot start returns with its PC, and
+ * run_cached then steps as tier 1 does. A branch-likely not taken refunds its delay slot.
+ *
+ * Chaining. A block's exit to a PC on the same page is a `jmp` that first goes to a stub
+ * returning to run_cached with the exit's address (cpu->jit_exit.site); when the target
+ * has code, run_cached points the jump at it (jit_link), so hot loops run from block to
+ * block with no return. Only same-page exits are linked: the page's virtual-to-physical
+ * mapping is the one the block was entered under, and stays so until code returns to C
+ * (TLB writes, mode and ASID changes happen only in calls). Exits to other pages, and
+ * jumps through registers, return to run_cached, which looks them up (its links, the
+ * fetch software TLB).
+ *
+ * Lifetime. Code goes into one buffer, block after block. A page's native code is dropped
+ * whole when any of its words changes (code_page_invalidate) or the page is freed: blocks
+ * of a page only jump into blocks of the same page, so nothing else points at it. When the
+ * buffer is full, all code is dropped at once (jit_generation). */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "cpu/jit.h"
+#include "cpu/x86emit.h"
+
+uint8_t *jit_buffer;
+uint64_t jit_generation = 1;
+
+void jit_page_drop(code_page_t *page)
+{
+    free(page->jit);
+    page->jit = NULL;
+}
+
+void jit_link(uint8_t *site, const uint8_t *code)
+{
+    x86_patch(site, code);
+}
+
+#if defined(__x86_64__)
+
+/* The buffer: address space only; the host commits the pages code is written to. */
+#define JIT_BUFFER_SIZE     (32u << 20)
+/* Room a block may need at most: 65 instructions of at most ~120 bytes each, with a bail
+ * stub each and the exits. */
+#define JIT_BLOCK_MAX       (24u << 10)
+
+static uint8_t *buffer_end, *free_at;   /* the buffer, and where the next block goes */
+static bool init_done, init_ok;
+
+typedef int64_t (*jit_enter_fn)(cpu_t *cpu, const uint8_t *code, int64_t left);
+static jit_enter_fn enter;
+static const uint8_t *exit_jump;       /* RAX = the site or 0; cpu->jit_exit.pc set */
+static const uint8_t *exit_bail;       /* cpu->jit_exit.pc (and .btarget) set */
+static uint8_t *code_start;            /* after the shared code */
+
+#define CPU_FIELD(f) x86_mem(X_RBX, X_NONE, (int32_t)offsetof(cpu_t, f))
+#define GPR(n) x86_mem(X_RBX, X_NONE, 4 * (int32_t)(n))
+
+_Static_assert(offsetof(cpu_t, gpr) == 0, "guest registers at RBX + 4n");
+_Static_assert(sizeof(softtlb_entry_t) == 16 && SOFTTLB_SIZE == 256,
+               "the inline lookup computes ((ea >> 12) & 255) * 16 as (ea >> 8) & 0xFF0");
+
+/* The shared code: entering (saves the callee-saved registers the blocks use, loads the
+ * native state) and the two ways out. */
+static void emit_shared(void)
+{
+    x86_buf_t b;
+    x86_buf_init(&b, jit_buffer, buffer_end);
+    static const x86_reg_t saved[] = { X_RBX, X_RBP, X_R12, X_R13, X_R14, X_R15 };
+
+    enter = (jit_enter_fn)(void *)b.p;
+    for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++)
+        x86_push(&b, saved[i]);
+    x86_alu_ri(&b, X_SUB, true, X_RSP, 8);          /* the stack 16-aligned, as the ABI has it */
+    x86_mov_rr(&b, true, X_RBX, X_RDI);
+    x86_mov_rr(&b, true, X_R14, X_RDX);
+    x86_mov_rm(&b, true, X_R15, CPU_FIELD(stlb));
+    x86_jmp_r(&b, X_RSI);
+
+    uint8_t *leave = NULL;
+    exit_jump = b.p;
+    x86_mov_mr(&b, 8, CPU_FIELD(jit_exit.site), X_RAX);
+    x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_JUMP);
+    uint8_t *to_leave = x86_jmp(&b, b.p);
+    exit_bail = b.p;
+    x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_BAIL);
+    leave = b.p;
+    x86_patch(to_leave, leave);
+    x86_mov_rr(&b, true, X_RAX, X_R14);
+    x86_alu_ri(&b, X_ADD, true, X_RSP, 8);
+    for (size_t i = sizeof(saved) / sizeof(saved[0]); i-- > 0;)
+        x86_pop(&b, saved[i]);
+    x86_ret(&b);
+    code_start = (uint8_t *)(((uintptr_t)b.p + 63) & ~(uintptr_t)63);
+    free_at = code_start;
+}
+
+bool jit_available(void)
+{
+    if (!init_done) {
+        init_done = true;
+        void *p = mmap(NULL, JIT_BUFFER_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p == MAP_FAILED) {
+            fprintf(stderr, "kseg: no executable memory for native code: -accel jit runs "
+                    "as -accel cached\n");
+            return false;
+        }
+        jit_buffer = p;
+        buffer_end = jit_buffer + JIT_BUFFER_SIZE;
+        emit_shared();
+        init_ok = true;
+    }
+    return init_ok;
+}
+
+int64_t jit_run(cpu_t *cpu, const uint8_t *code, int64_t left)
+{
+    return enter(cpu, code, left);
+}
+
+/* ---- Compiling one block -------------------------------------------------------------- */
+
+/* A jump in the block to a bail stub, patched once the stubs are placed. */
+typedef struct bail_site {
+    uint8_t *site;
+    unsigned index;           /* the entry that bails */
+} bail_site_t;
+
+#define MAX_BAILS 160
+
+typedef struct block {
+    x86_buf_t b;
+    const code_page_t *page;
+    uint32_t vbase;
+    unsigned first;           /* the entry the block starts at */
+    /* The branch whose delay slot is being compiled, for a bail there (its target). */
+    const decoded_insn_t *branch;
+    enum { BT_STATIC, BT_REG, BT_COND_REG, BT_COND_AGAIN } btarget_kind;
+    uint32_t taken;           /* the branch's static target */
+    bail_site_t bails[MAX_BAILS];
+    unsigned nbails;
+} block_t;
+
+static uint32_t pc_of(const block_t *k, unsigned index) { return k->vbase + 4 * index; }
+static unsigned index_of(const block_t *k, const decoded_insn_t *e)
+{
+    return (unsigned)(e - k->page->insn);
+}
+
+/* Leaves the block before entry `index` when the flags say `cc`. */
+static void bail_if(block_t *k, x86_cc_t cc, unsigned index)
+{
+    uint8_t *site = x86_jcc(&k->b, cc, k->b.p);
+    if (site && k->nbails < MAX_BAILS)
+        k->bails[k->nbails++] = (bail_site_t){ site, index };
+    else
+        k->b.full = true;                       /* no room to record it: give up */
+}
+
+static void bail_always(block_t *k, unsigned index)
+{
+    uint8_t *site = x86_jmp(&k->b, k->b.p);
+    if (site && k->nbails < MAX_BAILS)
+        k->bails[k->nbails++] = (bail_site_t){ site, index };
+    else
+        k->b.full = true;
+}
+
+/* EAX = rs + imm, the address of a load or store. */
+static void emit_ea(block_t *k, const decoded_insn_t *e)
+{
+    if (e->rs == 0) {
+        x86_mov_ri(&k->b, X_RAX, e->imm);
+    } else {
+        x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+        if (e->imm)
+            x86_alu_ri(&k->b, X_ADD, false, X_RAX, (int32_t)e->imm);
+    }
+}
+
+/* The software-TLB lookup of EAX in the `write` or read table: on a hit RDX + RAX is the
+ * host address; on a miss (or a misaligned address: the tag keeps its low bits) bails. */
+static void emit_tlb(block_t *k, const decoded_insn_t *e, unsigned size, bool write)
+{
+    x86_buf_t *b = &k->b;
+    int32_t table = write ? (int32_t)offsetof(softtlb_set_t, write)
+                          : (int32_t)offsetof(softtlb_set_t, read);
+    x86_mov_rr(b, false, X_RCX, X_RAX);
+    x86_shift_ri(b, X_SHR, false, X_RCX, 8);
+    x86_alu_ri(b, X_AND, false, X_RCX, 0xFF0);
+    x86_mov_rr(b, false, X_RDX, X_RAX);
+    x86_alu_ri(b, X_AND, false, X_RDX, (int32_t)(0xFFFFF000u | (size - 1)));
+    x86_alu_rm(b, X_CMP, false, X_RDX,
+               x86_mem(X_R15, X_RCX, table + (int32_t)offsetof(softtlb_entry_t, tag)));
+    bail_if(k, X_NE, index_of(k, e));
+    x86_mov_rm(b, true, X_RDX,
+               x86_mem(X_R15, X_RCX, table + (int32_t)offsetof(softtlb_entry_t, addend)));
+}
+
+static void emit_load(block_t *k, const decoded_insn_t *e, unsigned size, bool sign)
+{
+    emit_ea(k, e);
+    emit_tlb(k, e, size, false);
+    x86_mem_t host = x86_mem(X_RDX, X_RAX, 0);
+    if (size == 4)
+        x86_mov_rm(&k->b, false, X_RAX, host);
+    else if (sign)
+        x86_movsx_rm(&k->b, size, X_RAX, host);
+    else
+        x86_movzx_rm(&k->b, size, X_RAX, host);
+    x86_mov_mr(&k->b, 4, GPR(e->rt), X_RAX);
+}
+
+static void emit_store(block_t *k, const decoded_insn_t *e, unsigned size)
+{
+    emit_ea(k, e);
+    emit_tlb(k, e, size, true);
+    x86_mov_rm(&k->b, false, X_RCX, GPR(e->rt));
+    x86_mov_mr(&k->b, size, x86_mem(X_RDX, X_RAX, 0), X_RCX);
+}
+
+/* dst = rs OP rt; dst = rs OP imm. */
+static void emit_alu3(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, unsigned rt)
+{
+    x86_mov_rm(&k->b, false, X_RAX, GPR(rs));
+    x86_alu_rm(&k->b, op, false, X_RAX, GPR(rt));
+    x86_mov_mr(&k->b, 4, GPR(dst), X_RAX);
+}
+
+static void emit_alui(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, uint32_t imm)
+{
+    if (rs == 0 && op != X_AND) {             /* 0 OP imm = imm for ADD, OR, XOR */
+        x86_mov_mi(&k->b, GPR(dst), imm);
+        return;
+    }
+    x86_mov_rm(&k->b, false, X_RAX, GPR(rs));
+    if (imm || op == X_AND)
+        x86_alu_ri(&k->b, op, false, X_RAX, (int32_t)imm);
+    x86_mov_mr(&k->b, 4, GPR(dst), X_RAX);
+}
+
+/* dst = (a < b) with the comparison `cc` of EAX = a against b (a register or imm). */
+static void emit_set(block_t *k, x86_cc_t cc, unsigned dst, unsigned rs, const unsigned *rt,
+                     uint32_t imm)
+{
+    x86_buf_t *b = &k->b;
+    x86_alu_rr(b, X_XOR, false, X_RCX, X_RCX);
+    x86_mov_rm(b, false, X_RAX, GPR(rs));
+    if (rt)
+        x86_alu_rm(b, X_CMP, false, X_RAX, GPR(*rt));
+    else
+        x86_alu_ri(b, X_CMP, false, X_RAX, (int32_t)imm);
+    x86_setcc(b, cc, X_RCX);
+    x86_mov_mr(b, 4, GPR(dst), X_RCX);
+}
+
+static void emit_shift_imm(block_t *k, x86_shift_t op, const decoded_insn_t *e)
+{
+    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rt));
+    if (e->sa)
+        x86_shift_ri(&k->b, op, false, X_RAX, e->sa);
+    x86_mov_mr(&k->b, 4, GPR(e->rd), X_RAX);
+}
+
+static void emit_shift_var(block_t *k, x86_shift_t op, const decoded_insn_t *e)
+{
+    x86_mov_rm(&k->b, false, X_RCX, GPR(e->rs));   /* x86 takes the count mod 32, as MIPS */
+    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rt));
+    x86_shift_cl(&k->b, op, X_RAX);
+    x86_mov_mr(&k->b, 4, GPR(e->rd), X_RAX);
+}
+
+/* RAX = the 64-bit product of rs and rt, signed or not. */
+static void emit_product(block_t *k, const decoded_insn_t *e, bool sign)
+{
+    if (sign) {
+        x86_movsxd_rm(&k->b, X_RAX, GPR(e->rs));
+        x86_movsxd_rm(&k->b, X_RCX, GPR(e->rt));
+    } else {
+        x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+        x86_mov_rm(&k->b, false, X_RCX, GPR(e->rt));
+    }
+    x86_imul_rr(&k->b, true, X_RAX, X_RCX);        /* the low 64 bits: right for both */
+}
+
+/* HI:LO = RAX. */
+static void emit_set_acc(block_t *k)
+{
+    x86_mov_mr(&k->b, 4, CPU_FIELD(lo), X_RAX);
+    x86_shift_ri(&k->b, X_SHR, true, X_RAX, 32);
+    x86_mov_mr(&k->b, 4, CPU_FIELD(hi), X_RAX);
+}
+
+/* HI:LO += RAX (or -=). */
+static void emit_acc_add(block_t *k, bool subtract)
+{
+    x86_buf_t *b = &k->b;
+    x86_mov_rm(b, false, X_RCX, CPU_FIELD(hi));
+    x86_shift_ri(b, X_SHL, true, X_RCX, 32);
+    x86_mov_rm(b, false, X_RDX, CPU_FIELD(lo));
+    x86_alu_rr(b, X_OR, true, X_RCX, X_RDX);
+    x86_alu_rr(b, subtract ? X_SUB : X_ADD, true, X_RCX, X_RAX);
+    x86_mov_rr(b, true, X_RAX, X_RCX);
+    emit_set_acc(k);
+}
+
+static void emit_div(block_t *k, const decoded_insn_t *e, bool sign)
+{
+    /* Division by zero, and INT_MIN / -1, divide by one instead (interp_ops.h). */
+    x86_buf_t *b = &k->b;
+    x86_mov_rm(b, false, X_RCX, GPR(e->rt));
+    x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+    x86_test_rr(b, X_RCX, X_RCX);
+    uint8_t *by_one = x86_jcc(b, X_E, b->p);
+    uint8_t *go = NULL;
+    if (sign) {
+        x86_alu_ri(b, X_CMP, false, X_RCX, -1);
+        go = x86_jcc(b, X_NE, b->p);
+        x86_alu_ri(b, X_CMP, false, X_RAX, INT32_MIN);
+        uint8_t *go2 = x86_jcc(b, X_NE, b->p);
+        if (by_one)
+            x86_patch(by_one, b->p);
+        x86_mov_ri(b, X_RCX, 1);
+        if (go)
+            x86_patch(go, b->p);
+        if (go2)
+            x86_patch(go2, b->p);
+        x86_cdq(b);
+    } else {
+        go = x86_jmp(b, b->p);
+        if (by_one)
+            x86_patch(by_one, b->p);
+        x86_mov_ri(b, X_RCX, 1);
+        if (go)
+            x86_patch(go, b->p);
+        x86_alu_rr(b, X_XOR, false, X_RDX, X_RDX);
+    }
+    x86_div(b, sign, X_RCX);
+    x86_mov_mr(b, 4, CPU_FIELD(lo), X_RAX);
+    x86_mov_mr(b, 4, CPU_FIELD(hi), X_RDX);
+}
+
+/* Bails when the trap condition `cc` holds for rs against rt or the immediate. */
+static void emit_trap(block_t *k, const decoded_insn_t *e, x86_cc_t cc, bool imm)
+{
+    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+    if (imm)
+        x86_alu_ri(&k->b, X_CMP, false, X_RAX, (int32_t)e->imm);
+    else
+        x86_alu_rm(&k->b, X_CMP, false, X_RAX, GPR(e->rt));
+    bail_if(k, cc, index_of(k, e));
+}
+
+/* ADD, ADDI, SUB: the result is written only when it did not overflow; on overflow the
+ * instruction bails and tier 1 raises the exception. */
+static void emit_trapping(block_t *k, const decoded_insn_t *e, x86_alu_t op, bool imm)
+{
+    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+    if (imm)
+        x86_alu_ri(&k->b, op, false, X_RAX, (int32_t)e->imm);
+    else
+        x86_alu_rm(&k->b, op, false, X_RAX, GPR(e->rt));
+    bail_if(k, X_O, index_of(k, e));
+    x86_mov_mr(&k->b, 4, GPR(imm ? e->rt : e->rd), X_RAX);
+}
+
+static uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
+
+/* One instruction that is not a branch; false when the translator does not know it. */
+static bool emit_insn(block_t *k, const decoded_insn_t *e)
+{
+    x86_buf_t *b = &k->b;
+    switch (e->op) {
+    case OP_nop: case OP_pref: case OP_sync: case OP_synci:
+        return true;
+    case OP_addu: emit_alu3(k, X_ADD, e->rd, e->rs, e->rt); return true;
+    case OP_subu: emit_alu3(k, X_SUB, e->rd, e->rs, e->rt); return true;
+    case OP_and: emit_alu3(k, X_AND, e->rd, e->rs, e->rt); return true;
+    case OP_or: emit_alu3(k, X_OR, e->rd, e->rs, e->rt); return true;
+    case OP_xor: emit_alu3(k, X_XOR, e->rd, e->rs, e->rt); return true;
+    case OP_nor:
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        x86_alu_rm(b, X_OR, false, X_RAX, GPR(e->rt));
+        x86_not(b, X_RAX);
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_addiu: emit_alui(k, X_ADD, e->rt, e->rs, e->imm); return true;
+    case OP_andi: emit_alui(k, X_AND, e->rt, e->rs, e->imm); return true;
+    case OP_ori: emit_alui(k, X_OR, e->rt, e->rs, e->imm); return true;
+    case OP_xori: emit_alui(k, X_XOR, e->rt, e->rs, e->imm); return true;
+    case OP_lui: x86_mov_mi(b, GPR(e->rt), e->imm); return true;
+    case OP_slt: emit_set(k, X_L, e->rd, e->rs, &(unsigned){ e->rt }, 0); return true;
+    case OP_sltu: emit_set(k, X_B, e->rd, e->rs, &(unsigned){ e->rt }, 0); return true;
+    case OP_slti: emit_set(k, X_L, e->rt, e->rs, NULL, e->imm); return true;
+    case OP_sltiu: emit_set(k, X_B, e->rt, e->rs, NULL, e->imm); return true;
+    case OP_movz: case OP_movn:
+        x86_mov_rm(b, false, X_RAX, GPR(e->rd));
+        x86_mov_rm(b, false, X_RCX, GPR(e->rs));
+        x86_alu_mi(b, X_CMP, GPR(e->rt), 0);
+        x86_cmov(b, e->op == OP_movz ? X_E : X_NE, X_RAX, X_RCX);
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_add: emit_trapping(k, e, X_ADD, false); return true;
+    case OP_addi: emit_trapping(k, e, X_ADD, true); return true;
+    case OP_sub: emit_trapping(k, e, X_SUB, false); return true;
+
+    case OP_sll: emit_shift_imm(k, X_SHL, e); return true;
+    case OP_srl: emit_shift_imm(k, X_SHR, e); return true;
+    case OP_sra: emit_shift_imm(k, X_SAR, e); return true;
+    case OP_rotr: emit_shift_imm(k, X_ROR, e); return true;
+    case OP_sllv: emit_shift_var(k, X_SHL, e); return true;
+    case OP_srlv: emit_shift_var(k, X_SHR, e); return true;
+    case OP_srav: emit_shift_var(k, X_SAR, e); return true;
+    case OP_rotrv: emit_shift_var(k, X_ROR, e); return true;
+
+    case OP_mfhi: case OP_mflo:
+        x86_mov_rm(b, false, X_RAX, e->op == OP_mfhi ? CPU_FIELD(hi) : CPU_FIELD(lo));
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_mthi: case OP_mtlo:
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        x86_mov_mr(b, 4, e->op == OP_mthi ? CPU_FIELD(hi) : CPU_FIELD(lo), X_RAX);
+        return true;
+    case OP_mult: emit_product(k, e, true); emit_set_acc(k); return true;
+    case OP_multu: emit_product(k, e, false); emit_set_acc(k); return true;
+    case OP_madd: emit_product(k, e, true); emit_acc_add(k, false); return true;
+    case OP_maddu: emit_product(k, e, false); emit_acc_add(k, false); return true;
+    case OP_msub: emit_product(k, e, true); emit_acc_add(k, true); return true;
+    case OP_msubu: emit_product(k, e, false); emit_acc_add(k, true); return true;
+    case OP_mul:
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        x86_imul_rm(b, X_RAX, GPR(e->rt));
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_div: emit_div(k, e, true); return true;
+    case OP_divu: emit_div(k, e, false); return true;
+
+    case OP_clz: case OP_clo:
+        /* BSR gives the top set bit's index i: clz = 31 - i = i ^ 31; of zero it sets ZF,
+         * and 63 ^ 31 = 32. */
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        if (e->op == OP_clo)
+            x86_not(b, X_RAX);
+        x86_mov_ri(b, X_RCX, 63);
+        x86_bsr(b, X_RAX, X_RAX);
+        x86_cmov(b, X_E, X_RAX, X_RCX);
+        x86_alu_ri(b, X_XOR, false, X_RAX, 31);
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_seb: case OP_seh:
+        x86_movsx_rm(b, e->op == OP_seb ? 1 : 2, X_RAX, GPR(e->rt));
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_wsbh:                             /* b3 b2 b1 b0 -> b2 b3 b0 b1 */
+        x86_mov_rm(b, false, X_RAX, GPR(e->rt));
+        x86_bswap(b, X_RAX);
+        x86_shift_ri(b, X_ROR, false, X_RAX, 16);
+        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        return true;
+    case OP_ext: {
+        uint32_t mask = low_mask(e->rd + 1u);
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        if (e->sa)
+            x86_shift_ri(b, X_SHR, false, X_RAX, e->sa);
+        if (mask != ~0u)
+            x86_alu_ri(b, X_AND, false, X_RAX, (int32_t)mask);
+        x86_mov_mr(b, 4, GPR(e->rt), X_RAX);
+        return true;
+    }
+    case OP_ins: {
+        uint32_t mask = low_mask(e->rd - e->sa + 1u) << e->sa;
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        if (e->sa)
+            x86_shift_ri(b, X_SHL, false, X_RAX, e->sa);
+        x86_alu_ri(b, X_AND, false, X_RAX, (int32_t)mask);
+        x86_mov_rm(b, false, X_RCX, GPR(e->rt));
+        x86_alu_ri(b, X_AND, false, X_RCX, (int32_t)~mask);
+        x86_alu_rr(b, X_OR, false, X_RAX, X_RCX);
+        x86_mov_mr(b, 4, GPR(e->rt), X_RAX);
+        return true;
+    }
+
+    case OP_lb: emit_load(k, e, 1, true); return true;
+    case OP_lbu: emit_load(k, e, 1, false); return true;
+    case OP_lh: emit_load(k, e, 2, true); return true;
+    case OP_lhu: emit_load(k, e, 2, false); return true;
+    case OP_lw: emit_load(k, e, 4, false); return true;
+    case OP_sb: emit_store(k, e, 1); return true;
+    case OP_sh: emit_store(k, e, 2); return true;
+    case OP_sw: emit_store(k, e, 4); return true;
+
+    case OP_teq: emit_trap(k, e, X_E, false); return true;
+    case OP_tne: emit_trap(k, e, X_NE, false); return true;
+    case OP_tge: emit_trap(k, e, X_GE, false); return true;
+    case OP_tgeu: emit_trap(k, e, X_AE, false); return true;
+    case OP_tlt: emit_trap(k, e, X_L, false); return true;
+    case OP_tltu: emit_trap(k, e, X_B, false); return true;
+    case OP_teqi: emit_trap(k, e, X_E, true); return true;
+    case OP_tnei: emit_trap(k, e, X_NE, true); return true;
+    case OP_tgei: emit_trap(k, e, X_GE, true); return true;
+    case OP_tgeiu: emit_trap(k, e, X_AE, true); return true;
+    case OP_tlti: emit_trap(k, e, X_L, true); return true;
+    case OP_tltiu: emit_trap(k, e, X_B, true); return true;
+    default:
+        return false;
+    }
+}
+
+/* The guest register an instruction writes, -1 for none, -2 when not known here. */
+static int dest_of(const decoded_insn_t *e)
+{
+    switch (e->op) {
+    case OP_nop: case OP_pref: case OP_sync: case OP_synci:
+    case OP_sb: case OP_sh: case OP_sw: case OP_mthi: case OP_mtlo: case OP_mult:
+    case OP_multu: case OP_madd: case OP_maddu: case OP_msub: case OP_msubu: case OP_div:
+    case OP_divu: case OP_teq: case OP_tne: case OP_tge: case OP_tgeu: case OP_tlt:
+    case OP_tltu: case OP_teqi: case OP_tnei: case OP_tgei: case OP_tgeiu: case OP_tlti:
+    case OP_tltiu:
+        return -1;
+    case OP_addu: case OP_subu: case OP_and: case OP_or: case OP_xor: case OP_nor:
+    case OP_slt: case OP_sltu: case OP_movz: case OP_movn: case OP_add: case OP_sub:
+    case OP_sll: case OP_srl: case OP_sra: case OP_rotr: case OP_sllv: case OP_srlv:
+    case OP_srav: case OP_rotrv: case OP_mfhi: case OP_mflo: case OP_mul: case OP_clz:
+    case OP_clo: case OP_seb: case OP_seh: case OP_wsbh:
+        return e->rd;
+    case OP_addiu: case OP_andi: case OP_ori: case OP_xori: case OP_lui: case OP_slti:
+    case OP_sltiu: case OP_addi: case OP_ext: case OP_ins: case OP_lb: case OP_lbu:
+    case OP_lh: case OP_lhu: case OP_lw:
+        return e->rt;
+    default:
+        return -2;
+    }
+}
+
+/* Compares for a conditional branch; returns the condition under which it is taken. */
+static x86_cc_t emit_cond(block_t *k, const decoded_insn_t *e)
+{
+    x86_buf_t *b = &k->b;
+    switch (e->op) {
+    case OP_beq: case OP_bne: case OP_beql: case OP_bnel:
+        if (e->rt == 0) {
+            x86_alu_mi(b, X_CMP, GPR(e->rs), 0);
+        } else {
+            x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+            x86_alu_rm(b, X_CMP, false, X_RAX, GPR(e->rt));
+        }
+        return (e->op == OP_beq || e->op == OP_beql) ? X_E : X_NE;
+    default:
+        x86_alu_mi(b, X_CMP, GPR(e->rs), 0);
+        switch (e->op) {
+        case OP_blez: case OP_blezl: return X_LE;
+        case OP_bgtz: case OP_bgtzl: return X_G;
+        case OP_bltz: case OP_bltzl: case OP_bltzal: case OP_bltzall: return X_L;
+        default: return X_GE;               /* bgez, bgezl, bgezal, bgezall */
+        }
+    }
+}
+
+static bool is_likely(enum mips_op op)
+{
+    return op == OP_beql || op == OP_bnel || op == OP_blezl || op == OP_bgtzl ||
+           op == OP_bltzl || op == OP_bgezl || op == OP_bltzall || op == OP_bgezall;
+}
+
+/* Leaves the block for `target`: straight to its code later when it is on this page. */
+static void emit_exit_static(block_t *k, uint32_t target)
+{
+    x86_buf_t *b = &k->b;
+    if ((target & ~0xFFFu) == k->vbase) {
+        /* A jump to a stub after it; run_cached may point the jump elsewhere. */
+        uint8_t *site = x86_jmp(b, b->p + 5);
+        x86_mov_mi(b, CPU_FIELD(jit_exit.pc), target);
+        if (site)
+            x86_lea_rip(b, X_RAX, site);
+        x86_jmp(b, exit_jump);
+        return;
+    }
+    x86_mov_mi(b, CPU_FIELD(jit_exit.pc), target);
+    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+    x86_jmp(b, exit_jump);
+}
+
+/* The branch's target for a bail in its delay slot (which has not changed anything). */
+static void emit_btarget(block_t *k)
+{
+    x86_buf_t *b = &k->b;
+    const decoded_insn_t *br = k->branch;
+    uint32_t fall = pc_of(k, index_of(k, br)) + 8;
+    switch (k->btarget_kind) {
+    case BT_STATIC:
+        x86_mov_mi(b, CPU_FIELD(jit_exit.btarget), k->taken);
+        return;
+    case BT_REG:
+        x86_mov_mr(b, 4, CPU_FIELD(jit_exit.btarget), X_R12);
+        return;
+    case BT_COND_REG:
+        x86_mov_ri(b, X_RAX, fall);
+        x86_mov_ri(b, X_RCX, k->taken);
+        x86_test_rr(b, X_R12, X_R12);
+        x86_cmov(b, X_NE, X_RAX, X_RCX);
+        break;
+    case BT_COND_AGAIN: {
+        x86_cc_t cc = emit_cond(k, br);          /* flags; MOV leaves them alone */
+        x86_mov_ri(b, X_RAX, fall);
+        x86_mov_ri(b, X_RCX, k->taken);
+        x86_cmov(b, cc, X_RAX, X_RCX);
+        break;
+    }
+    }
+    x86_mov_mr(b, 4, CPU_FIELD(jit_exit.btarget), X_RAX);
+}
+
+/* The delay slot at `ds`; false when it bailed unconditionally (not translatable). */
+static void emit_delay_slot(block_t *k, const decoded_insn_t *ds)
+{
+    if (!emit_insn(k, ds))
+        bail_always(k, index_of(k, ds));
+}
+
+/* A branch at `e` (its delay slot is the next entry, the run's last), and the exits. */
+static void emit_branch(block_t *k, const decoded_insn_t *e)
+{
+    x86_buf_t *b = &k->b;
+    const decoded_insn_t *ds = e + 1;
+    uint32_t pc = pc_of(k, index_of(k, e));
+    k->branch = e;
+    switch (e->op) {
+    case OP_j: case OP_jal:
+        k->taken = ((pc + 4) & 0xF0000000u) | e->imm;
+        k->btarget_kind = BT_STATIC;
+        if (e->op == OP_jal)
+            x86_mov_mi(b, GPR(31), pc + 8);
+        emit_delay_slot(k, ds);
+        emit_exit_static(k, k->taken);
+        return;
+    case OP_jr: case OP_jalr:
+        k->btarget_kind = BT_REG;
+        x86_mov_rm(b, false, X_R12, GPR(e->rs));
+        if (e->op == OP_jalr)
+            x86_mov_mi(b, GPR(e->rd), pc + 8);
+        emit_delay_slot(k, ds);
+        x86_mov_mr(b, 4, CPU_FIELD(jit_exit.pc), X_R12);
+        x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+        x86_jmp(b, exit_jump);
+        return;
+    default:
+        break;
+    }
+    k->taken = pc + 4 + e->imm;
+    bool link = e->op == OP_bltzal || e->op == OP_bgezal || e->op == OP_bltzall ||
+                e->op == OP_bgezall;
+    if (is_likely((enum mips_op)e->op)) {
+        /* The slot runs only when taken; not taken, it is refunded (it was charged). */
+        k->btarget_kind = BT_STATIC;
+        x86_cc_t cc = emit_cond(k, e);
+        if (link)
+            x86_mov_mi(b, GPR(31), pc + 8);       /* MOV leaves the flags alone */
+        uint8_t *not_taken = x86_jcc(b, x86_cc_not(cc), b->p);
+        emit_delay_slot(k, ds);
+        emit_exit_static(k, k->taken);
+        if (not_taken)
+            x86_patch(not_taken, b->p);
+        x86_alu_ri(b, X_ADD, true, X_R14, 1);
+        emit_exit_static(k, pc + 8);
+        return;
+    }
+    int ds_dest = dest_of(ds);
+    uint8_t *taken;
+    if (!link && ds_dest != -2 && ds_dest != e->rs && ds_dest != e->rt) {
+        /* The slot leaves the branch's registers alone: compare after it. */
+        k->btarget_kind = BT_COND_AGAIN;
+        emit_delay_slot(k, ds);
+        taken = x86_jcc(b, emit_cond(k, e), b->p);
+    } else {
+        k->btarget_kind = BT_COND_REG;
+        x86_alu_rr(b, X_XOR, false, X_R12, X_R12);
+        x86_setcc(b, emit_cond(k, e), X_R12);
+        if (link)
+            x86_mov_mi(b, GPR(31), pc + 8);
+        emit_delay_slot(k, ds);
+        x86_test_rr(b, X_R12, X_R12);
+        taken = x86_jcc(b, X_NE, b->p);
+    }
+    emit_exit_static(k, pc + 8);
+    if (taken)
+        x86_patch(taken, b->p);
+    emit_exit_static(k, k->taken);
+}
+
+/* The stubs the bails jump to: refund what did not run, say where to go on, leave. */
+static void emit_bail_stubs(block_t *k)
+{
+    x86_buf_t *b = &k->b;
+    for (unsigned i = 0; i < k->nbails; i++) {
+        if (!k->bails[i].site)
+            continue;
+        unsigned index = k->bails[i].index;
+        uint8_t *stub = b->p;
+        const decoded_insn_t *e = &k->page->insn[index];
+        x86_alu_ri(b, X_ADD, true, X_R14, e->run);
+        x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(k, index));
+        if (k->branch && index == index_of(k, k->branch) + 1)
+            emit_btarget(k);
+        x86_jmp(b, exit_bail);
+        for (unsigned j = i; j < k->nbails; j++)     /* every bail of this entry */
+            if (k->bails[j].site && k->bails[j].index == index) {
+                x86_patch(k->bails[j].site, stub);
+                k->bails[j].site = NULL;
+            }
+    }
+}
+
+static jit_page_t *page_code(code_page_t *page, uint32_t vbase)
+{
+    jit_page_t *j = page->jit;
+    if (j && j->generation == jit_generation)
+        return j->vbase == vbase ? j : NULL;
+    if (!j && !(j = malloc(sizeof(*j))))
+        return NULL;
+    memset(j->code, 0, sizeof(j->code));
+    j->generation = jit_generation;
+    j->vbase = vbase;
+    page->jit = j;
+    return j;
+}
+
+const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase)
+{
+    (void)cpu;
+    const decoded_insn_t *first = &page->insn[index];
+    if (!jit_available() || first->h == 0 || (first->flags & (INSN_DS | INSN_STEP)))
+        return NULL;
+    if ((size_t)(buffer_end - free_at) < JIT_BLOCK_MAX) {
+        jit_generation++;                        /* full: every page's code goes */
+        free_at = code_start;
+    }
+    jit_page_t *j = page_code(page, vbase);
+    if (!j)
+        return NULL;
+
+    block_t k = { .page = page, .vbase = vbase, .first = index };
+    x86_buf_init(&k.b, free_at, free_at + JIT_BLOCK_MAX);
+    x86_buf_t *b = &k.b;
+    uint8_t *entry = b->p;
+    /* The budget, as run_cached checks it before a run. */
+    x86_alu_ri(b, X_SUB, true, X_R14, first->run);
+    uint8_t *no_budget = x86_jcc(b, X_L, b->p);
+
+    unsigned translated = 0;
+    for (unsigned i = index;; i++) {
+        const decoded_insn_t *e = &page->insn[i];
+        if (mips_op_is_branch((enum mips_op)e->op)) {
+            /* Its slot must be the run's last entry, on this page, not a branch. */
+            if ((e->flags & INSN_END) || e[1].op == OP_PAGE_END ||
+                (e[1].flags & (INSN_DS | INSN_STEP)) != INSN_DS) {
+                bail_always(&k, i);
+                break;
+            }
+            emit_branch(&k, e);
+            translated++;
+            break;
+        }
+        if (!emit_insn(&k, e)) {
+            bail_always(&k, i);
+            break;
+        }
+        translated++;
+        if (e->flags & INSN_END) {
+            emit_exit_static(&k, pc_of(&k, i) + 4);
+            break;
+        }
+    }
+    if (!translated)
+        return NULL;
+    if (no_budget)
+        x86_patch(no_budget, b->p);
+    x86_alu_ri(b, X_ADD, true, X_R14, first->run);
+    x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(&k, index));
+    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+    x86_jmp(b, exit_jump);
+    emit_bail_stubs(&k);
+    if (b->full)
+        return NULL;
+    free_at = (uint8_t *)(((uintptr_t)b->p + 15) & ~(uintptr_t)15);
+    j->code[index] = (uint32_t)(entry - jit_buffer);
+    return entry;
+}
+
+#else   /* not x86-64: tier 2 is tier 1 */
+
+bool jit_available(void) { return false; }
+
+int64_t jit_run(cpu_t *cpu, const uint8_t *code, int64_t left)
+{
+    (void)cpu; (void)code;
+    return left;
+}
+
+const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase)
+{
+    (void)cpu; (void)page; (void)index; (void)vbase;
+    return NULL;
+}
+
+#endif
