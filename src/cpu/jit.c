@@ -40,14 +40,18 @@
  * whole when any of its words changes (code_page_invalidate) or the page is freed: blocks
  * of a page only jump into blocks of the same page, so nothing else points at it. When the
  * buffer is full, all code is dropped at once (jit_generation). */
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "cpu/jit.h"
+#include "cpu/trace.h"
 #include "cpu/x86emit.h"
+#include "frontend/log.h"
 
 uint8_t *jit_buffer;
 uint64_t jit_generation = 1;
@@ -56,6 +60,17 @@ void jit_page_drop(code_page_t *page)
 {
     free(page->jit);
     page->jit = NULL;
+}
+
+static FILE *perfmap;
+
+void jit_perfmap_open(void)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+    perfmap = fopen(path, "w");
+    if (!perfmap)
+        fprintf(stderr, "kseg: -perfmap: cannot write %s\n", path);
 }
 
 void jit_link(uint8_t *site, const uint8_t *code)
@@ -156,11 +171,20 @@ typedef struct bail_site {
 
 #define MAX_BAILS 160
 
+/* Host registers that hold guest registers inside a block (none is used otherwise: native
+ * code calls nothing, so the caller-saved ones are free, and the trampoline saved the rest). */
+static const x86_reg_t cache_regs[] = { X_RSI, X_RDI, X_R8, X_R9, X_R10, X_R11, X_RBP, X_R13 };
+#define NCACHE (sizeof(cache_regs) / sizeof(cache_regs[0]))
+
 typedef struct block {
     x86_buf_t b;
     const code_page_t *page;
     uint32_t vbase;
-    unsigned first;           /* the entry the block starts at */
+    /* The guest register each cache register holds (-1: none), when it was last used,
+     * and the other way round. */
+    int8_t cached[NCACHE];
+    uint32_t used[NCACHE], clock;
+    int8_t slot_of[33];
     /* The branch whose delay slot is being compiled, for a bail there (its target). */
     const decoded_insn_t *branch;
     enum { BT_STATIC, BT_REG, BT_COND_REG, BT_COND_AGAIN } btarget_kind;
@@ -174,6 +198,89 @@ static unsigned index_of(const block_t *k, const decoded_insn_t *e)
 {
     return (unsigned)(e - k->page->insn);
 }
+
+/* ---- Guest registers ------------------------------------------------------------------
+ * Memory (cpu->gpr) is always up to date: every write of a guest register is stored at
+ * once (the store buffer absorbs it), and the value is also kept in a cache register, which
+ * later reads in the block use instead of memory. So no exit, bail or stub has anything to
+ * write back, and the cache starts empty at every block entry. $zero reads as 0; writes
+ * to it were pointed at the sink, gpr[32], when the code was decoded. */
+
+static void cache_reset(block_t *k)
+{
+    memset(k->cached, -1, sizeof(k->cached));
+    memset(k->slot_of, -1, sizeof(k->slot_of));
+    memset(k->used, 0, sizeof(k->used));
+    k->clock = 0;
+}
+
+/* A cache register for guest register r, least recently used first (so never one of the
+ * operands the same instruction just read). */
+static unsigned cache_take(block_t *k, unsigned r)
+{
+    unsigned s = 0;
+    for (unsigned i = 1; i < NCACHE; i++)
+        if (k->used[i] < k->used[s])
+            s = i;
+    if (k->cached[s] >= 0)
+        k->slot_of[k->cached[s]] = -1;
+    k->cached[s] = (int8_t)r;
+    k->slot_of[r] = (int8_t)s;
+    return s;
+}
+
+/* The host register holding guest register r (not $zero), loading it on first use. */
+static x86_reg_t gpr_reg(block_t *k, unsigned r)
+{
+    int s = k->slot_of[r];
+    if (s < 0) {
+        s = (int)cache_take(k, r);
+        x86_mov_rm(&k->b, false, cache_regs[s], GPR(r));
+    }
+    k->used[s] = ++k->clock;
+    return cache_regs[s];
+}
+
+/* host = guest register r. */
+static void gpr_load(block_t *k, x86_reg_t host, unsigned r)
+{
+    if (r == 0)
+        x86_mov_ri(&k->b, host, 0);               /* MOV: the flags stay as they are */
+    else
+        x86_mov_rr(&k->b, false, host, gpr_reg(k, r));
+}
+
+/* host OP= guest register r. */
+static void gpr_alu(block_t *k, x86_alu_t op, x86_reg_t host, unsigned r)
+{
+    if (r == 0)
+        x86_alu_ri(&k->b, op, false, host, 0);
+    else
+        x86_alu_rr(&k->b, op, false, host, gpr_reg(k, r));
+}
+
+/* Guest register r = host (r may be the sink, 32, which is not cached). */
+static void gpr_set(block_t *k, unsigned r, x86_reg_t host)
+{
+    x86_mov_mr(&k->b, 4, GPR(r), host);
+    if (r == 32)
+        return;
+    int s = k->slot_of[r];
+    if (s < 0)
+        s = (int)cache_take(k, r);
+    k->used[s] = ++k->clock;
+    x86_mov_rr(&k->b, false, cache_regs[s], host);
+}
+
+static void gpr_set_imm(block_t *k, unsigned r, uint32_t imm)
+{
+    x86_mov_mi(&k->b, GPR(r), imm);
+    int s = r == 32 ? -1 : k->slot_of[r];
+    if (s >= 0)
+        x86_mov_ri(&k->b, cache_regs[s], imm);
+}
+
+/* ---- Bails ------------------------------------------------------------------------------ */
 
 /* Leaves the block before entry `index` when the flags say `cc`. */
 static void bail_if(block_t *k, x86_cc_t cc, unsigned index)
@@ -194,13 +301,15 @@ static void bail_always(block_t *k, unsigned index)
         k->b.full = true;
 }
 
+/* ---- Instructions ----------------------------------------------------------------------- */
+
 /* EAX = rs + imm, the address of a load or store. */
 static void emit_ea(block_t *k, const decoded_insn_t *e)
 {
     if (e->rs == 0) {
         x86_mov_ri(&k->b, X_RAX, e->imm);
     } else {
-        x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+        gpr_load(k, X_RAX, e->rs);
         if (e->imm)
             x86_alu_ri(&k->b, X_ADD, false, X_RAX, (int32_t)e->imm);
     }
@@ -236,79 +345,82 @@ static void emit_load(block_t *k, const decoded_insn_t *e, unsigned size, bool s
         x86_movsx_rm(&k->b, size, X_RAX, host);
     else
         x86_movzx_rm(&k->b, size, X_RAX, host);
-    x86_mov_mr(&k->b, 4, GPR(e->rt), X_RAX);
+    gpr_set(k, e->rt, X_RAX);
 }
 
 static void emit_store(block_t *k, const decoded_insn_t *e, unsigned size)
 {
     emit_ea(k, e);
     emit_tlb(k, e, size, true);
-    x86_mov_rm(&k->b, false, X_RCX, GPR(e->rt));
-    x86_mov_mr(&k->b, size, x86_mem(X_RDX, X_RAX, 0), X_RCX);
+    x86_reg_t value = X_RCX;
+    if (e->rt == 0)
+        x86_mov_ri(&k->b, X_RCX, 0);
+    else
+        value = gpr_reg(k, e->rt);
+    x86_mov_mr(&k->b, size, x86_mem(X_RDX, X_RAX, 0), value);
 }
 
 /* dst = rs OP rt; dst = rs OP imm. */
 static void emit_alu3(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, unsigned rt)
 {
-    x86_mov_rm(&k->b, false, X_RAX, GPR(rs));
-    x86_alu_rm(&k->b, op, false, X_RAX, GPR(rt));
-    x86_mov_mr(&k->b, 4, GPR(dst), X_RAX);
+    gpr_load(k, X_RAX, rs);
+    gpr_alu(k, op, X_RAX, rt);
+    gpr_set(k, dst, X_RAX);
 }
 
 static void emit_alui(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, uint32_t imm)
 {
-    if (rs == 0 && op != X_AND) {             /* 0 OP imm = imm for ADD, OR, XOR */
-        x86_mov_mi(&k->b, GPR(dst), imm);
+    if (rs == 0) {                            /* a constant: 0 OP imm */
+        gpr_set_imm(k, dst, op == X_AND ? 0 : imm);
         return;
     }
-    x86_mov_rm(&k->b, false, X_RAX, GPR(rs));
+    gpr_load(k, X_RAX, rs);
     if (imm || op == X_AND)
         x86_alu_ri(&k->b, op, false, X_RAX, (int32_t)imm);
-    x86_mov_mr(&k->b, 4, GPR(dst), X_RAX);
+    gpr_set(k, dst, X_RAX);
 }
 
-/* dst = (a < b) with the comparison `cc` of EAX = a against b (a register or imm). */
+/* dst = 1 when rs compares `cc` against rt (or imm when rt is NULL), else 0. */
 static void emit_set(block_t *k, x86_cc_t cc, unsigned dst, unsigned rs, const unsigned *rt,
                      uint32_t imm)
 {
     x86_buf_t *b = &k->b;
     x86_alu_rr(b, X_XOR, false, X_RCX, X_RCX);
-    x86_mov_rm(b, false, X_RAX, GPR(rs));
+    gpr_load(k, X_RAX, rs);
     if (rt)
-        x86_alu_rm(b, X_CMP, false, X_RAX, GPR(*rt));
+        gpr_alu(k, X_CMP, X_RAX, *rt);
     else
         x86_alu_ri(b, X_CMP, false, X_RAX, (int32_t)imm);
     x86_setcc(b, cc, X_RCX);
-    x86_mov_mr(b, 4, GPR(dst), X_RCX);
+    gpr_set(k, dst, X_RCX);
 }
 
 static void emit_shift_imm(block_t *k, x86_shift_t op, const decoded_insn_t *e)
 {
-    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rt));
+    gpr_load(k, X_RAX, e->rt);
     if (e->sa)
         x86_shift_ri(&k->b, op, false, X_RAX, e->sa);
-    x86_mov_mr(&k->b, 4, GPR(e->rd), X_RAX);
+    gpr_set(k, e->rd, X_RAX);
 }
 
 static void emit_shift_var(block_t *k, x86_shift_t op, const decoded_insn_t *e)
 {
-    x86_mov_rm(&k->b, false, X_RCX, GPR(e->rs));   /* x86 takes the count mod 32, as MIPS */
-    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rt));
+    gpr_load(k, X_RCX, e->rs);                 /* x86 takes the count mod 32, as MIPS */
+    gpr_load(k, X_RAX, e->rt);
     x86_shift_cl(&k->b, op, X_RAX);
-    x86_mov_mr(&k->b, 4, GPR(e->rd), X_RAX);
+    gpr_set(k, e->rd, X_RAX);
 }
 
 /* RAX = the 64-bit product of rs and rt, signed or not. */
 static void emit_product(block_t *k, const decoded_insn_t *e, bool sign)
 {
+    gpr_load(k, X_RAX, e->rs);                 /* 32-bit moves: zero-extended */
+    gpr_load(k, X_RCX, e->rt);
     if (sign) {
-        x86_movsxd_rm(&k->b, X_RAX, GPR(e->rs));
-        x86_movsxd_rm(&k->b, X_RCX, GPR(e->rt));
-    } else {
-        x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
-        x86_mov_rm(&k->b, false, X_RCX, GPR(e->rt));
+        x86_movsxd_rr(&k->b, X_RAX, X_RAX);
+        x86_movsxd_rr(&k->b, X_RCX, X_RCX);
     }
-    x86_imul_rr(&k->b, true, X_RAX, X_RCX);        /* the low 64 bits: right for both */
+    x86_imul_rr(&k->b, true, X_RAX, X_RCX);    /* the low 64 bits: right for both */
 }
 
 /* HI:LO = RAX. */
@@ -336,46 +448,49 @@ static void emit_div(block_t *k, const decoded_insn_t *e, bool sign)
 {
     /* Division by zero, and INT_MIN / -1, divide by one instead (interp_ops.h). */
     x86_buf_t *b = &k->b;
-    x86_mov_rm(b, false, X_RCX, GPR(e->rt));
-    x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+    gpr_load(k, X_RCX, e->rt);
+    gpr_load(k, X_RAX, e->rs);
     x86_test_rr(b, X_RCX, X_RCX);
     uint8_t *by_one = x86_jcc(b, X_E, b->p);
-    uint8_t *go = NULL;
+    uint8_t *go, *go2 = NULL;
     if (sign) {
         x86_alu_ri(b, X_CMP, false, X_RCX, -1);
         go = x86_jcc(b, X_NE, b->p);
         x86_alu_ri(b, X_CMP, false, X_RAX, INT32_MIN);
-        uint8_t *go2 = x86_jcc(b, X_NE, b->p);
-        if (by_one)
-            x86_patch(by_one, b->p);
-        x86_mov_ri(b, X_RCX, 1);
-        if (go)
-            x86_patch(go, b->p);
-        if (go2)
-            x86_patch(go2, b->p);
-        x86_cdq(b);
+        go2 = x86_jcc(b, X_NE, b->p);
     } else {
         go = x86_jmp(b, b->p);
-        if (by_one)
-            x86_patch(by_one, b->p);
-        x86_mov_ri(b, X_RCX, 1);
-        if (go)
-            x86_patch(go, b->p);
-        x86_alu_rr(b, X_XOR, false, X_RDX, X_RDX);
     }
+    if (by_one)
+        x86_patch(by_one, b->p);
+    x86_mov_ri(b, X_RCX, 1);
+    if (go)
+        x86_patch(go, b->p);
+    if (go2)
+        x86_patch(go2, b->p);
+    if (sign)
+        x86_cdq(b);
+    else
+        x86_mov_ri(b, X_RDX, 0);
     x86_div(b, sign, X_RCX);
     x86_mov_mr(b, 4, CPU_FIELD(lo), X_RAX);
     x86_mov_mr(b, 4, CPU_FIELD(hi), X_RDX);
 }
 
-/* Bails when the trap condition `cc` holds for rs against rt or the immediate. */
-static void emit_trap(block_t *k, const decoded_insn_t *e, x86_cc_t cc, bool imm)
+/* EAX = rs, compared against rt or the immediate. */
+static void emit_compare(block_t *k, const decoded_insn_t *e, bool imm)
 {
-    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+    gpr_load(k, X_RAX, e->rs);
     if (imm)
         x86_alu_ri(&k->b, X_CMP, false, X_RAX, (int32_t)e->imm);
     else
-        x86_alu_rm(&k->b, X_CMP, false, X_RAX, GPR(e->rt));
+        gpr_alu(k, X_CMP, X_RAX, e->rt);
+}
+
+/* Bails when the trap condition `cc` holds for rs against rt or the immediate. */
+static void emit_trap(block_t *k, const decoded_insn_t *e, x86_cc_t cc, bool imm)
+{
+    emit_compare(k, e, imm);
     bail_if(k, cc, index_of(k, e));
 }
 
@@ -383,13 +498,13 @@ static void emit_trap(block_t *k, const decoded_insn_t *e, x86_cc_t cc, bool imm
  * instruction bails and tier 1 raises the exception. */
 static void emit_trapping(block_t *k, const decoded_insn_t *e, x86_alu_t op, bool imm)
 {
-    x86_mov_rm(&k->b, false, X_RAX, GPR(e->rs));
+    gpr_load(k, X_RAX, e->rs);
     if (imm)
         x86_alu_ri(&k->b, op, false, X_RAX, (int32_t)e->imm);
     else
-        x86_alu_rm(&k->b, op, false, X_RAX, GPR(e->rt));
+        gpr_alu(k, op, X_RAX, e->rt);
     bail_if(k, X_O, index_of(k, e));
-    x86_mov_mr(&k->b, 4, GPR(imm ? e->rt : e->rd), X_RAX);
+    gpr_set(k, imm ? e->rt : e->rd, X_RAX);
 }
 
 static uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
@@ -407,26 +522,26 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     case OP_or: emit_alu3(k, X_OR, e->rd, e->rs, e->rt); return true;
     case OP_xor: emit_alu3(k, X_XOR, e->rd, e->rs, e->rt); return true;
     case OP_nor:
-        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
-        x86_alu_rm(b, X_OR, false, X_RAX, GPR(e->rt));
+        emit_alu3(k, X_OR, 32, e->rs, e->rt);   /* EAX = rs | rt (the sink takes it) */
         x86_not(b, X_RAX);
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_addiu: emit_alui(k, X_ADD, e->rt, e->rs, e->imm); return true;
     case OP_andi: emit_alui(k, X_AND, e->rt, e->rs, e->imm); return true;
     case OP_ori: emit_alui(k, X_OR, e->rt, e->rs, e->imm); return true;
     case OP_xori: emit_alui(k, X_XOR, e->rt, e->rs, e->imm); return true;
-    case OP_lui: x86_mov_mi(b, GPR(e->rt), e->imm); return true;
+    case OP_lui: gpr_set_imm(k, e->rt, e->imm); return true;
     case OP_slt: emit_set(k, X_L, e->rd, e->rs, &(unsigned){ e->rt }, 0); return true;
     case OP_sltu: emit_set(k, X_B, e->rd, e->rs, &(unsigned){ e->rt }, 0); return true;
     case OP_slti: emit_set(k, X_L, e->rt, e->rs, NULL, e->imm); return true;
     case OP_sltiu: emit_set(k, X_B, e->rt, e->rs, NULL, e->imm); return true;
     case OP_movz: case OP_movn:
-        x86_mov_rm(b, false, X_RAX, GPR(e->rd));
-        x86_mov_rm(b, false, X_RCX, GPR(e->rs));
-        x86_alu_mi(b, X_CMP, GPR(e->rt), 0);
+        gpr_load(k, X_RAX, e->rd);
+        gpr_load(k, X_RCX, e->rs);
+        gpr_load(k, X_RDX, e->rt);
+        x86_test_rr(b, X_RDX, X_RDX);
         x86_cmov(b, e->op == OP_movz ? X_E : X_NE, X_RAX, X_RCX);
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_add: emit_trapping(k, e, X_ADD, false); return true;
     case OP_addi: emit_trapping(k, e, X_ADD, true); return true;
@@ -443,10 +558,10 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
 
     case OP_mfhi: case OP_mflo:
         x86_mov_rm(b, false, X_RAX, e->op == OP_mfhi ? CPU_FIELD(hi) : CPU_FIELD(lo));
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_mthi: case OP_mtlo:
-        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        gpr_load(k, X_RAX, e->rs);
         x86_mov_mr(b, 4, e->op == OP_mthi ? CPU_FIELD(hi) : CPU_FIELD(lo), X_RAX);
         return true;
     case OP_mult: emit_product(k, e, true); emit_set_acc(k); return true;
@@ -456,9 +571,10 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     case OP_msub: emit_product(k, e, true); emit_acc_add(k, true); return true;
     case OP_msubu: emit_product(k, e, false); emit_acc_add(k, true); return true;
     case OP_mul:
-        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
-        x86_imul_rm(b, X_RAX, GPR(e->rt));
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_load(k, X_RAX, e->rs);
+        gpr_load(k, X_RCX, e->rt);
+        x86_imul_rr(b, false, X_RAX, X_RCX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_div: emit_div(k, e, true); return true;
     case OP_divu: emit_div(k, e, false); return true;
@@ -466,45 +582,50 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     case OP_clz: case OP_clo:
         /* BSR gives the top set bit's index i: clz = 31 - i = i ^ 31; of zero it sets ZF,
          * and 63 ^ 31 = 32. */
-        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        gpr_load(k, X_RAX, e->rs);
         if (e->op == OP_clo)
             x86_not(b, X_RAX);
         x86_mov_ri(b, X_RCX, 63);
         x86_bsr(b, X_RAX, X_RAX);
         x86_cmov(b, X_E, X_RAX, X_RCX);
         x86_alu_ri(b, X_XOR, false, X_RAX, 31);
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_seb: case OP_seh:
-        x86_movsx_rm(b, e->op == OP_seb ? 1 : 2, X_RAX, GPR(e->rt));
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_load(k, X_RAX, e->rt);
+        x86_movsx_rr(b, e->op == OP_seb ? 1 : 2, X_RAX, X_RAX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_wsbh:                             /* b3 b2 b1 b0 -> b2 b3 b0 b1 */
-        x86_mov_rm(b, false, X_RAX, GPR(e->rt));
+        gpr_load(k, X_RAX, e->rt);
         x86_bswap(b, X_RAX);
         x86_shift_ri(b, X_ROR, false, X_RAX, 16);
-        x86_mov_mr(b, 4, GPR(e->rd), X_RAX);
+        gpr_set(k, e->rd, X_RAX);
         return true;
     case OP_ext: {
         uint32_t mask = low_mask(e->rd + 1u);
-        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        gpr_load(k, X_RAX, e->rs);
         if (e->sa)
             x86_shift_ri(b, X_SHR, false, X_RAX, e->sa);
         if (mask != ~0u)
             x86_alu_ri(b, X_AND, false, X_RAX, (int32_t)mask);
-        x86_mov_mr(b, 4, GPR(e->rt), X_RAX);
+        gpr_set(k, e->rt, X_RAX);
         return true;
     }
     case OP_ins: {
+        /* rt is read and written (the sink, 32, when it is $zero: read as it is there). */
         uint32_t mask = low_mask(e->rd - e->sa + 1u) << e->sa;
-        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        gpr_load(k, X_RAX, e->rs);
         if (e->sa)
             x86_shift_ri(b, X_SHL, false, X_RAX, e->sa);
         x86_alu_ri(b, X_AND, false, X_RAX, (int32_t)mask);
-        x86_mov_rm(b, false, X_RCX, GPR(e->rt));
+        if (e->rt == 32)
+            x86_mov_rm(b, false, X_RCX, GPR(32));
+        else
+            gpr_load(k, X_RCX, e->rt);
         x86_alu_ri(b, X_AND, false, X_RCX, (int32_t)~mask);
         x86_alu_rr(b, X_OR, false, X_RAX, X_RCX);
-        x86_mov_mr(b, 4, GPR(e->rt), X_RAX);
+        gpr_set(k, e->rt, X_RAX);
         return true;
     }
 
@@ -560,27 +681,33 @@ static int dest_of(const decoded_insn_t *e)
     }
 }
 
-/* Compares for a conditional branch; returns the condition under which it is taken. */
-static x86_cc_t emit_cond(block_t *k, const decoded_insn_t *e)
+/* Compares for a conditional branch; returns the condition under which it is taken. In a
+ * stub (`in_stub`) the guest registers are read from memory: a stub is placed after the
+ * block, where the cache's state at compile time is not the state at the bail. */
+static x86_cc_t emit_cond(block_t *k, const decoded_insn_t *e, bool in_stub)
 {
     x86_buf_t *b = &k->b;
-    switch (e->op) {
-    case OP_beq: case OP_bne: case OP_beql: case OP_bnel:
-        if (e->rt == 0) {
-            x86_alu_mi(b, X_CMP, GPR(e->rs), 0);
-        } else {
-            x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+    bool two = e->op == OP_beq || e->op == OP_bne || e->op == OP_beql || e->op == OP_bnel;
+    if (in_stub) {
+        x86_mov_rm(b, false, X_RAX, GPR(e->rs));
+        if (two)
             x86_alu_rm(b, X_CMP, false, X_RAX, GPR(e->rt));
-        }
-        return (e->op == OP_beq || e->op == OP_beql) ? X_E : X_NE;
-    default:
-        x86_alu_mi(b, X_CMP, GPR(e->rs), 0);
-        switch (e->op) {
-        case OP_blez: case OP_blezl: return X_LE;
-        case OP_bgtz: case OP_bgtzl: return X_G;
-        case OP_bltz: case OP_bltzl: case OP_bltzal: case OP_bltzall: return X_L;
-        default: return X_GE;               /* bgez, bgezl, bgezal, bgezall */
-        }
+        else
+            x86_alu_ri(b, X_CMP, false, X_RAX, 0);
+    } else {
+        gpr_load(k, X_RAX, e->rs);
+        if (two)
+            gpr_alu(k, X_CMP, X_RAX, e->rt);
+        else
+            x86_alu_ri(b, X_CMP, false, X_RAX, 0);
+    }
+    switch (e->op) {
+    case OP_beq: case OP_beql: return X_E;
+    case OP_bne: case OP_bnel: return X_NE;
+    case OP_blez: case OP_blezl: return X_LE;
+    case OP_bgtz: case OP_bgtzl: return X_G;
+    case OP_bltz: case OP_bltzl: case OP_bltzal: case OP_bltzall: return X_L;
+    default: return X_GE;                     /* bgez, bgezl, bgezal, bgezall */
     }
 }
 
@@ -628,7 +755,7 @@ static void emit_btarget(block_t *k)
         x86_cmov(b, X_NE, X_RAX, X_RCX);
         break;
     case BT_COND_AGAIN: {
-        x86_cc_t cc = emit_cond(k, br);          /* flags; MOV leaves them alone */
+        x86_cc_t cc = emit_cond(k, br, true);   /* flags; MOV leaves them alone */
         x86_mov_ri(b, X_RAX, fall);
         x86_mov_ri(b, X_RCX, k->taken);
         x86_cmov(b, cc, X_RAX, X_RCX);
@@ -638,7 +765,7 @@ static void emit_btarget(block_t *k)
     x86_mov_mr(b, 4, CPU_FIELD(jit_exit.btarget), X_RAX);
 }
 
-/* The delay slot at `ds`; false when it bailed unconditionally (not translatable). */
+/* The delay slot at `ds`; a slot the translator does not know bails (tier 1 runs it). */
 static void emit_delay_slot(block_t *k, const decoded_insn_t *ds)
 {
     if (!emit_insn(k, ds))
@@ -657,15 +784,15 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         k->taken = ((pc + 4) & 0xF0000000u) | e->imm;
         k->btarget_kind = BT_STATIC;
         if (e->op == OP_jal)
-            x86_mov_mi(b, GPR(31), pc + 8);
+            gpr_set_imm(k, 31, pc + 8);
         emit_delay_slot(k, ds);
         emit_exit_static(k, k->taken);
         return;
     case OP_jr: case OP_jalr:
         k->btarget_kind = BT_REG;
-        x86_mov_rm(b, false, X_R12, GPR(e->rs));
+        gpr_load(k, X_R12, e->rs);
         if (e->op == OP_jalr)
-            x86_mov_mi(b, GPR(e->rd), pc + 8);
+            gpr_set_imm(k, e->rd, pc + 8);
         emit_delay_slot(k, ds);
         x86_mov_mr(b, 4, CPU_FIELD(jit_exit.pc), X_R12);
         x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
@@ -680,9 +807,9 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
     if (is_likely((enum mips_op)e->op)) {
         /* The slot runs only when taken; not taken, it is refunded (it was charged). */
         k->btarget_kind = BT_STATIC;
-        x86_cc_t cc = emit_cond(k, e);
+        x86_cc_t cc = emit_cond(k, e, false);
         if (link)
-            x86_mov_mi(b, GPR(31), pc + 8);       /* MOV leaves the flags alone */
+            gpr_set_imm(k, 31, pc + 8);           /* MOVs leave the flags alone */
         uint8_t *not_taken = x86_jcc(b, x86_cc_not(cc), b->p);
         emit_delay_slot(k, ds);
         emit_exit_static(k, k->taken);
@@ -698,13 +825,13 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         /* The slot leaves the branch's registers alone: compare after it. */
         k->btarget_kind = BT_COND_AGAIN;
         emit_delay_slot(k, ds);
-        taken = x86_jcc(b, emit_cond(k, e), b->p);
+        taken = x86_jcc(b, emit_cond(k, e, false), b->p);
     } else {
         k->btarget_kind = BT_COND_REG;
         x86_alu_rr(b, X_XOR, false, X_R12, X_R12);
-        x86_setcc(b, emit_cond(k, e), X_R12);
+        x86_setcc(b, emit_cond(k, e, false), X_R12);
         if (link)
-            x86_mov_mi(b, GPR(31), pc + 8);
+            gpr_set_imm(k, 31, pc + 8);
         emit_delay_slot(k, ds);
         x86_test_rr(b, X_R12, X_R12);
         taken = x86_jcc(b, X_NE, b->p);
@@ -766,7 +893,8 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
     if (!j)
         return NULL;
 
-    block_t k = { .page = page, .vbase = vbase, .first = index };
+    block_t k = { .page = page, .vbase = vbase };
+    cache_reset(&k);
     x86_buf_init(&k.b, free_at, free_at + JIT_BLOCK_MAX);
     x86_buf_t *b = &k.b;
     uint8_t *entry = b->p;
@@ -809,6 +937,11 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
     emit_bail_stubs(&k);
     if (b->full)
         return NULL;
+    if (log_enabled(LOG_OUT_ASM))
+        trace_out_asm(pc_of(&k, index), entry, (unsigned)(b->p - entry));
+    if (perfmap)
+        fprintf(perfmap, "%" PRIxPTR " %zx guest_%08x\n", (uintptr_t)entry,
+                (size_t)(b->p - entry), pc_of(&k, index));
     free_at = (uint8_t *)(((uintptr_t)b->p + 15) & ~(uintptr_t)15);
     j->code[index] = (uint32_t)(entry - jit_buffer);
     return entry;

@@ -51,6 +51,10 @@ int64_t jit_run(cpu_t *cpu, const uint8_t *code, int64_t left);
 /* Points a block's exit (cpu->jit_exit.site) straight at the native code of its target. */
 void jit_link(uint8_t *site, const uint8_t *code);
 
+/* Writes /tmp/perf-PID.map from now on: each block's code named after its guest PC, so
+ * `perf report` shows guest code by address (-perfmap, as QEMU spells it). */
+void jit_perfmap_open(void);
+
 /* Forgets the page's native code (its words changed, or the page is being freed). */
 void jit_page_drop(code_page_t *page);
 

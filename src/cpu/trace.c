@@ -3,6 +3,7 @@
 #include "cpu/trace.h"
 
 #include <capstone/capstone.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -37,6 +38,26 @@ void trace_in_asm(cpu_t *cpu, uint32_t pc, uint32_t word)
     char text[96];
     trace_disasm(pc, word, text, sizeof(text));
     log_msg(LOG_IN_ASM, "IN: 0x%08x: %08x  %s\n", pc, word, text);
+}
+
+void trace_out_asm(uint32_t pc, const uint8_t *code, unsigned len)
+{
+    static csh x86;
+    static int x86_state;    /* 0 not opened, 1 ready, -1 failed */
+    if (!log_pc_wanted(pc))
+        return;
+    if (x86_state == 0)
+        x86_state = cs_open(CS_ARCH_X86, CS_MODE_64, &x86) == CS_ERR_OK ? 1 : -1;
+    log_msg(LOG_OUT_ASM, "OUT: [guest 0x%08x] %u bytes\n", pc, len);
+    cs_insn *insn = NULL;
+    size_t n = x86_state == 1 ? cs_disasm(x86, code, len, (uintptr_t)code, 0, &insn) : 0;
+    for (size_t i = 0; i < n; i++)
+        log_msg(LOG_OUT_ASM, "  0x%012" PRIx64 ":  %-6s %s\n", insn[i].address,
+                insn[i].mnemonic, insn[i].op_str);
+    if (n)
+        cs_free(insn, n);
+    else
+        log_msg(LOG_OUT_ASM, "  (capstone cannot disassemble it)\n");
 }
 
 static const char *const gpr_names[32] = {

@@ -129,6 +129,16 @@ void x86_movsxd_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
     op_mem(b, true, 0x63, dst, m, false);
 }
 
+void x86_movsx_rr(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_reg_t src)
+{
+    op_reg(b, false, size == 1 ? 0x0FBE : 0x0FBF, dst, src, size == 1);
+}
+
+void x86_movsxd_rr(x86_buf_t *b, x86_reg_t dst, x86_reg_t src)
+{
+    op_reg(b, true, 0x63, dst, src, false);
+}
+
 void x86_lea(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
 {
     op_mem(b, true, 0x8D, dst, m, false);

@@ -61,6 +61,9 @@ void x86_mov_mi(x86_buf_t *b, x86_mem_t m, uint32_t imm);                  /* dw
 void x86_movzx_rm(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_mem_t m);
 void x86_movsx_rm(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_mem_t m);
 void x86_movsxd_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);
+/* The same from registers: the low byte or word of src; MOVSXD dst, src32. */
+void x86_movsx_rr(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_reg_t src);
+void x86_movsxd_rr(x86_buf_t *b, x86_reg_t dst, x86_reg_t src);
 void x86_lea(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);
 /* LEA dst, [RIP + (target - end of this instruction)]. */
 void x86_lea_rip(x86_buf_t *b, x86_reg_t dst, const uint8_t *target);

@@ -14,6 +14,7 @@ enum {
     LOG_GUEST_ERRORS = 1 << 3, /* accesses to nothing, unimplemented features */
     LOG_CPU = 1 << 4,          /* registers before each instruction (with exec) */
     LOG_MMU = 1 << 5,          /* TLB writes */
+    LOG_OUT_ASM = 1 << 6,      /* the x86-64 code tier 2 makes for each block */
 };
 
 extern unsigned log_mask;

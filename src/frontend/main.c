@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cpu/jit.h"
 #include "devices/malta.h"
 #include "frontend/boot.h"
 #include "frontend/chardev.h"
@@ -44,6 +45,7 @@ typedef struct options {
     char **serial;
     gboolean nographic;
     gboolean no_reboot;
+    gboolean perfmap;
     char *debug_items;
     char *debug_file;
     char *debug_filter;
@@ -76,7 +78,8 @@ static const GOptionEntry option_entries[] = {
     { "serial", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.serial, "Serial port back end, up to three times: stdio, null, file:PATH, tcp::PORT,server,nowait", "DEV" },
     { "nographic", 0, 0, G_OPTION_ARG_NONE, &opts.nographic, "No display; the first serial port on stdio", NULL },
     { "no-reboot", 0, 0, G_OPTION_ARG_NONE, &opts.no_reboot, "Exit instead of rebooting on a software reset", NULL },
-    { "d", 0, 0, G_OPTION_ARG_STRING, &opts.debug_items, "Log items: in_asm,exec,cpu,int,mmu,guest_errors", "ITEMS" },
+    { "perfmap", 0, 0, G_OPTION_ARG_NONE, &opts.perfmap, "Name tier 2's native blocks for perf in /tmp/perf-PID.map", NULL },
+    { "d", 0, 0, G_OPTION_ARG_STRING, &opts.debug_items, "Log items: in_asm,out_asm,exec,cpu,int,mmu,guest_errors", "ITEMS" },
     { "dfilter", 0, 0, G_OPTION_ARG_STRING, &opts.debug_filter, "Trace only these address ranges: START..END, START+SIZE, comma-separated", "RANGES" },
     { "D", 0, 0, G_OPTION_ARG_FILENAME, &opts.debug_file, "Write the log to FILE", "FILE" },
     { "gdb", 0, 0, G_OPTION_ARG_STRING, &opts.gdb, "Wait for gdb on DEV: tcp::PORT, tcp:HOST:PORT (add ,console=on to forward serial output)", "DEV" },
@@ -131,6 +134,7 @@ static unsigned parse_log_items(const char *items)
     static const struct { const char *name; unsigned bit; } known[] = {
         { "in_asm", LOG_IN_ASM }, { "exec", LOG_EXEC }, { "cpu", LOG_CPU }, { "int", LOG_INT },
         { "mmu", LOG_MMU }, { "guest_errors", LOG_GUEST_ERRORS }, { "unimp", LOG_GUEST_ERRORS },
+        { "out_asm", LOG_OUT_ASM },
     };
     unsigned mask = 0;
     char **parts = g_strsplit(items, ",", -1);
@@ -140,7 +144,7 @@ static unsigned parse_log_items(const char *items)
             if (!strcmp(parts[i], known[k].name))
                 bit = known[k].bit;
         if (!bit)
-            fatal("-d: unknown log item '%s' (known: in_asm,exec,cpu,int,mmu,guest_errors)",
+            fatal("-d: unknown log item '%s' (known: in_asm,out_asm,exec,cpu,int,mmu,guest_errors)",
                   parts[i]);
         mask |= bit;
     }
@@ -550,6 +554,8 @@ int main(int argc, char **argv)
     machine.bus.log_guest_errors = log_enabled(LOG_GUEST_ERRORS);
     machine.cpu.accel = accel;
     machine.cpu.jit_hot = jit_hot;
+    if (opts.perfmap)
+        jit_perfmap_open();
     g_free(bios);
     g_free(pflash);
 
