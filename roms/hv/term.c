@@ -187,9 +187,9 @@ static void run(const char *line)
         if ((v = guest_arg(&c)))
             printf(vcpu_resume(c.arg) ? "%s resumed\n" : "%s is not paused\n", v->name);
     } else if (!strcmp(c.word, "reset")) {
-        if ((v = guest_arg(&c)))
-            printf(vcpu_reset(c.arg) ? "hv: guest %s reset\n" : "%s cannot be reset\n",
-                   v->name);
+        /* vcpu_reset reports the reset itself: before the guest's new output. */
+        if ((v = guest_arg(&c)) && !vcpu_reset(c.arg))
+            printf("%s cannot be reset\n", v->name);
     } else if (!strcmp(c.word, "tlb")) {
         if ((v = guest_arg(&c)))
             cmd_tlb(v);

@@ -1090,7 +1090,8 @@ bool vcpu_resume(uint32_t id)
 
 /* From a hypercore thread, so no VCPU is RUNNING: the VCPU is taken off the queue, its
  * shadow entries dropped, its RAM rebuilt (interrupts on meanwhile: clearing 16 MiB takes
- * a while and the other guests keep their slices), then it is READY again. */
+ * a while and the other guests keep their slices), then it is READY again and the reset
+ * is reported ("hv: guest NAME reset"). */
 bool vcpu_reset(uint32_t id)
 {
     vcpu_t *v = vcpu_get(id);
@@ -1112,8 +1113,15 @@ bool vcpu_reset(uint32_t id)
     vdev_reset_all(v);
     v->last_count = guest_count(v);
     vcons_reset(id, v->name);
+    /* The report goes out in the same masked section as the restart, never after it:
+     * once the VCPU is READY and interrupts are on, the next tick may end the hypercore's
+     * slice and give it the CPU, and a short guest then runs to its end (and exits) before
+     * this thread prints another line. The console must show the reset before the guest's
+     * new output, as the terminal's user and tests/hv/hvtest.py read it. */
     ie = irq_save();
-    vsched_restart(&vs, id);
+    bool ok = vsched_restart(&vs, id);
+    if (ok)
+        printf("hv: guest %s reset\n", v->name);
     irq_restore(ie);
-    return true;
+    return ok;
 }

@@ -128,7 +128,8 @@ uint32_t vcpu_live(void);
  * runs (ids 0 .. vcpu_count() - 1), a VCPU's state ("running", "ready", "waiting",
  * "paused", "stopped", "exited") and ticks of run time; pausing (no slices until
  * resumed), resuming, and resetting it (its RAM cleared and its image copied again, the rest of
- * its vcpu_t, CP0, TLB and registers, as when the scheduler started it; then READY). */
+ * its vcpu_t, CP0, TLB and registers, as when the scheduler started it; then READY, and
+ * vcpu_reset prints "hv: guest NAME reset" before the guest can run again). */
 uint32_t vcpu_count(void);
 vcpu_t *vcpu_get(uint32_t id);
 const char *vcpu_state(uint32_t id);

@@ -23,9 +23,10 @@ driver (roms/hv/ne2k.c, hwnet.c) asks the user network's gateway for its MAC by 
 pings it (netcheck.expected); netcheck-nocard: the same without a card fails cleanly.
 
 flash-persist: `-append "guest=flash term"` with the board flash in a file: the flash guest
-counts its boots in its CFI flash (roms/hv/vflash.c), across `reset 0` and across a restart
-of the board. boot-flash: `guest=boot:rtos` twice on one flash file: the kernel installed in
-the guest's flash once, the boot stage's environment there counting the boots.
+counts its boots in its CFI flash (roms/hv/vflash.c), across `reset 0` (three times, each as
+soon as the guest exits) and across a restart of the board. boot-flash: `guest=boot:rtos`
+twice on one flash file: the kernel installed in the guest's flash once, the boot stage's
+environment there counting the boots.
 
 net-two, net-udp: the guests' network (issue 9), tests/hv/nettest.py: two net guests
 (roms/guests/net) on the hypervisor's bridge with `-nic user,model=ne2k_pci`.
@@ -254,6 +255,19 @@ def term_command(s, line, first, timeout=30):
     return head[m.start():] + chunk[:-len(TERM_PROMPT)]
 
 
+def term_reset(s, n):
+    """`reset N` on the terminal. vcpu_reset prints "hv: guest gN reset" before the guest can
+    run again, but the guest's new output may come before the terminal's next prompt, so
+    term_command may have read some of it (a short guest: all of it, and its exit): the
+    session's next expects go on from just after that line, not from the prompt."""
+    start = len(s.text())
+    out = term_command(s, "reset %d" % n, r"guest g%d reset" % n)
+    romtest.check("guest g%d reset" % n in out, "reset %d: %s" % (n, out))
+    m = re.compile(r"^hv: guest g%d reset$" % n, re.M).search(s.text(), start)
+    romtest.check(m, "reset %d: no line 'hv: guest g%d reset':\n%s" % (n, n, s.text()[start:]))
+    s.seen = m.end()
+
+
 def guest_row(text, guest):
     """`guests`' line for `guest`: (state, run ticks, exits)."""
     m = re.search(r"^%s +(\w+) +ticks (\d+) runs \d+ exits (\d+):" % guest, text, re.M)
@@ -300,6 +314,7 @@ def test_terminal(emu, log, tmpdir, opts):
         romtest.check("g0 TLB" in out, "tlb 0: %s" % out)
         # The console of g1: its output raw, the keys to its 16550 (a receive interrupt
         # each), Ctrl-] back to the prompt.
+        seen_or_expect(s, r"hv: guest g0 exited", "g0's exit")
         out = term_command(s, "pause 0", r"g0 is not")   # g0 has exited
         romtest.check("g0 is not running or ready" in out, "pause 0: %s" % out)
         s.send("console 1\r")
@@ -310,8 +325,7 @@ def test_terminal(emu, log, tmpdir, opts):
         s.expect(r"console detached\n" + re.escape(TERM_PROMPT), 30, "the escape key")
         out = term_command(s, "guests", GUESTS)
         romtest.check(guest_row(out, "g0")[0] == "exited", "g0 did not exit:\n%s" % out)
-        out = term_command(s, "reset 0", r"guest g0 reset")
-        romtest.check("guest g0 reset" in out, "reset 0: %s" % out)
+        term_reset(s, 0)
         s.expect(r"\[g0\] rtos: \d+ passed, 0 failed", RUN_TIMEOUT, "the rerun of g0")
         out = term_command(s, "bogus 3", r"unknown command")
         romtest.check("unknown command" in out, "bogus: %s" % out)
@@ -407,11 +421,18 @@ def flash_counts(text):
     return [int(n) for n in re.findall(r"^\[g0\] flash: boot count (\d+)$", text, re.M)]
 
 
+FLASH_RESETS = 3
+
+
 def test_flash_persist(emu, log, tmpdir, opts):
     """`-append "guest=flash term"` with the board flash in a file: the flash guest
     (roms/guests/flash) checks its CFI flash and counts its boots there: 1; `reset 0` on
-    the terminal: 2, the flash kept across the guest's reset; `halt`, then the board
-    started again on the same file: 3, the flash kept across a restart of the board."""
+    the terminal, FLASH_RESETS times: 2, 3, 4, the flash kept across the guest's resets;
+    `halt`, then the board started again on the same file: 5, the flash kept across a
+    restart of the board. Each reset comes as soon as the guest has exited, and the guest's
+    whole run takes less than a tick: the reset's line must still come before the run it
+    started (vcpu_reset prints it before the guest is READY; printed after, a tick in
+    between let the run and its exit come first)."""
     femu = NicEmulator(emu, flash_args(emu, tmpdir, opts))
     s = romtest.boot_with_kernel(femu, log, tmpdir, romtest.read_file(opts.hv),
                                  cmdline="guest=flash term")
@@ -420,18 +441,21 @@ def test_flash_persist(emu, log, tmpdir, opts):
         s.expect(re.escape(TERM_PROMPT), RUN_TIMEOUT, "the terminal's prompt")
         seen_or_expect(s, done, "the flash guest's first run")
         seen_or_expect(s, r"hv: guest g0 exited", "the flash guest's exit")
-        out = term_command(s, "reset 0", r"guest g0 reset")
-        romtest.check("guest g0 reset" in out, "reset 0: %s" % out)
-        s.expect(done, RUN_TIMEOUT, "the flash guest's second run")
-        s.expect(r"hv: guest g0 exited", RUN_TIMEOUT, "the flash guest's second exit")
+        for run in range(2, FLASH_RESETS + 2):
+            term_reset(s, 0)
+            s.expect(done, RUN_TIMEOUT, "the flash guest's run %d" % run)
+            s.expect(r"hv: guest g0 exited", RUN_TIMEOUT, "the flash guest's exit %d" % run)
         s.send("halt\r")
         text = wait_halt(s)
     finally:
         s.close()
-    romtest.check(flash_counts(text) == [1, 2], "boot counts before and after `reset 0`:\n%s"
-                  % text)
+    runs = re.split(r"^hv: guest g0 reset$", text, flags=re.M)
+    romtest.check(len(runs) == FLASH_RESETS + 1 and
+                  all(flash_counts(r) == [i + 1] for i, r in enumerate(runs)),
+                  "not one boot count, one more each time, after each `reset 0`:\n%s" % text)
     text = run_guests(femu, log, tmpdir, opts, "guest=flash", "g0")
-    romtest.check(flash_counts(text) == [3], "the boot count after a restart:\n%s" % text)
+    romtest.check(flash_counts(text) == [FLASH_RESETS + 2],
+                  "the boot count after a restart:\n%s" % text)
 
 
 def test_boot_flash(emu, log, tmpdir, opts):
