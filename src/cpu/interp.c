@@ -564,6 +564,8 @@ cached_enter:
      * through a register, runs out of budget or bails. */
 cached_native:
     left = jit_run(cpu, native, left);
+    vbase = cpu->code_vpage;            /* native code may have gone on to other pages */
+    page = cpu->code_page;
     if (cpu->jit_exit.kind == JIT_EXIT_BAIL) {
         /* The instruction at pc, on this page, was not started: tier 1 runs it, charged
          * with its run as cached_enter would (native code refunded that much). */

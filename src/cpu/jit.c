@@ -93,14 +93,72 @@ typedef int64_t (*jit_enter_fn)(cpu_t *cpu, const uint8_t *code, int64_t left);
 static jit_enter_fn enter;
 static const uint8_t *exit_jump;       /* RAX = the site or 0; cpu->jit_exit.pc set */
 static const uint8_t *exit_bail;       /* cpu->jit_exit.pc (and .btarget) set */
+static const uint8_t *exit_lookup;     /* EAX = the guest PC to go on at */
 static uint8_t *code_start;            /* after the shared code */
 
 #define CPU_FIELD(f) x86_mem(X_RBX, X_NONE, (int32_t)offsetof(cpu_t, f))
 #define GPR(n) x86_mem(X_RBX, X_NONE, 4 * (int32_t)(n))
 
 _Static_assert(offsetof(cpu_t, gpr) == 0, "guest registers at RBX + 4n");
-_Static_assert(sizeof(softtlb_entry_t) == 16 && SOFTTLB_SIZE == 256,
-               "the inline lookup computes ((ea >> 12) & 255) * 16 as (ea >> 8) & 0xFF0");
+_Static_assert(sizeof(softtlb_entry_t) == 16 && sizeof(softtlb_fetch_entry_t) == 16 &&
+               SOFTTLB_SIZE == 256,
+               "the inline lookups compute ((ea >> 12) & 255) * 16 as (ea >> 8) & 0xFF0");
+
+/* The software-TLB slot of EAX in table `table` of the set at R15: RCX = its offset, and
+ * compares its tag with EAX's page and alignment bits (`low`). */
+static void emit_tlb_probe(x86_buf_t *b, int32_t table, uint32_t low)
+{
+    x86_mov_rr(b, false, X_RCX, X_RAX);
+    x86_shift_ri(b, X_SHR, false, X_RCX, 8);
+    x86_alu_ri(b, X_AND, false, X_RCX, 0xFF0);
+    x86_mov_rr(b, false, X_RDX, X_RAX);
+    x86_alu_ri(b, X_AND, false, X_RDX, (int32_t)(0xFFFFF000u | low));
+    x86_alu_rm(b, X_CMP, false, X_RDX, x86_mem(X_R15, X_RCX, table));
+}
+
+/* Going on at the guest PC in EAX without returning to run_cached: the lookup it would
+ * make (the fetch software TLB, then the page's native code for that PC, made for this
+ * virtual page in this generation), in native code; the page it lands on is recorded as
+ * the current one (cpu->code_page, code_vpage), as run_cached records it. No code there
+ * (or no translation): back to run_cached with the PC. The block found checks the budget
+ * first, as every block does. */
+static void emit_lookup(x86_buf_t *b)
+{
+    int32_t fetch = (int32_t)offsetof(softtlb_set_t, fetch);
+    uint8_t *miss[5];
+    emit_tlb_probe(b, fetch + (int32_t)offsetof(softtlb_fetch_entry_t, tag), 3);
+    miss[0] = x86_jcc(b, X_NE, b->p);
+    x86_mov_rm(b, true, X_RDX, x86_mem(X_R15, X_RCX,
+                                       fetch + (int32_t)offsetof(softtlb_fetch_entry_t, page)));
+    x86_mov_rm(b, true, X_RSI, x86_mem(X_RDX, X_NONE, (int32_t)offsetof(code_page_t, jit)));
+    x86_test_rr64(b, X_RSI, X_RSI);
+    miss[1] = x86_jcc(b, X_E, b->p);
+    x86_mov_ri64(b, X_RCX, (uintptr_t)&jit_generation);
+    x86_mov_rm(b, true, X_RCX, x86_mem(X_RCX, X_NONE, 0));
+    x86_alu_rm(b, X_CMP, true, X_RCX,
+               x86_mem(X_RSI, X_NONE, (int32_t)offsetof(jit_page_t, generation)));
+    miss[2] = x86_jcc(b, X_NE, b->p);
+    x86_mov_rr(b, false, X_RCX, X_RAX);
+    x86_alu_ri(b, X_AND, false, X_RCX, (int32_t)0xFFFFF000u);
+    x86_alu_rm(b, X_CMP, false, X_RCX,
+               x86_mem(X_RSI, X_NONE, (int32_t)offsetof(jit_page_t, vbase)));
+    miss[3] = x86_jcc(b, X_NE, b->p);
+    x86_mov_rr(b, false, X_RDI, X_RAX);
+    x86_alu_ri(b, X_AND, false, X_RDI, 0xFFC);
+    x86_mov_rm(b, false, X_RDI, x86_mem(X_RSI, X_RDI, (int32_t)offsetof(jit_page_t, code)));
+    x86_test_rr(b, X_RDI, X_RDI);
+    miss[4] = x86_jcc(b, X_E, b->p);
+    x86_mov_mr(b, 8, CPU_FIELD(code_page), X_RDX);
+    x86_mov_mr(b, 4, CPU_FIELD(code_vpage), X_RCX);
+    x86_mov_ri64(b, X_RCX, (uintptr_t)jit_buffer);
+    x86_alu_rr(b, X_ADD, true, X_RDI, X_RCX);
+    x86_jmp_r(b, X_RDI);
+    for (int i = 0; i < 5; i++)
+        if (miss[i])
+            x86_patch(miss[i], b->p);
+    x86_mov_mr(b, 4, CPU_FIELD(jit_exit.pc), X_RAX);
+    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+}
 
 /* The shared code: entering (saves the callee-saved registers the blocks use, loads the
  * native state) and the two ways out. */
@@ -126,8 +184,13 @@ static void emit_shared(void)
     uint8_t *to_leave = x86_jmp(&b, b.p);
     exit_bail = b.p;
     x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_BAIL);
+    uint8_t *to_leave2 = x86_jmp(&b, b.p);
+    exit_lookup = b.p;
+    emit_lookup(&b);
+    x86_jmp(&b, exit_jump);
     leave = b.p;
     x86_patch(to_leave, leave);
+    x86_patch(to_leave2, leave);
     x86_mov_rr(&b, true, X_RAX, X_R14);
     x86_alu_ri(&b, X_ADD, true, X_RSP, 8);
     for (size_t i = sizeof(saved) / sizeof(saved[0]); i-- > 0;)
@@ -167,6 +230,8 @@ int64_t jit_run(cpu_t *cpu, const uint8_t *code, int64_t left)
 typedef struct bail_site {
     uint8_t *site;
     unsigned index;           /* the entry that bails */
+    uint8_t ndirty;           /* guest registers only a cache register held there */
+    int8_t dirty_guest[8], dirty_slot[8];
 } bail_site_t;
 
 #define MAX_BAILS 160
@@ -183,6 +248,7 @@ typedef struct block {
     /* The guest register each cache register holds (-1: none), when it was last used,
      * and the other way round. */
     int8_t cached[NCACHE];
+    bool dirty[NCACHE];       /* written since it was loaded: memory is older */
     uint32_t used[NCACHE], clock;
     int8_t slot_of[33];
     /* The branch whose delay slot is being compiled, for a bail there (its target). */
@@ -200,33 +266,53 @@ static unsigned index_of(const block_t *k, const decoded_insn_t *e)
 }
 
 /* ---- Guest registers ------------------------------------------------------------------
- * Memory (cpu->gpr) is always up to date: every write of a guest register is stored at
- * once (the store buffer absorbs it), and the value is also kept in a cache register, which
- * later reads in the block use instead of memory. So no exit, bail or stub has anything to
- * write back, and the cache starts empty at every block entry. $zero reads as 0; writes
- * to it were pointed at the sink, gpr[32], when the code was decoded. */
+ * Inside a block guest registers live in the cache registers: read once from memory, then
+ * written and read there. A written ("dirty") one goes back to memory (cpu->gpr) when its
+ * cache register is taken for another, and at every way out: all of them before an exit,
+ * and those dirty at a bail in its stub. So run_cached, tier 1 and the next block always
+ * find memory up to date, and the cache starts empty at every block entry. $zero reads as
+ * 0; writes to it were pointed at the sink, gpr[32], at decoding: the translator drops
+ * them (the sink's contents are no architectural state). */
 
 static void cache_reset(block_t *k)
 {
     memset(k->cached, -1, sizeof(k->cached));
+    memset(k->dirty, 0, sizeof(k->dirty));
     memset(k->slot_of, -1, sizeof(k->slot_of));
     memset(k->used, 0, sizeof(k->used));
     k->clock = 0;
 }
 
-/* A cache register for guest register r, least recently used first (so never one of the
- * operands the same instruction just read). */
+static void cache_store(block_t *k, unsigned s)
+{
+    x86_mov_mr(&k->b, 4, GPR(k->cached[s]), cache_regs[s]);
+    k->dirty[s] = false;
+}
+
+/* A cache register for guest register r, the least recently used (so never one of the
+ * operands the same instruction just read); what it held goes back to memory if dirty. */
 static unsigned cache_take(block_t *k, unsigned r)
 {
     unsigned s = 0;
     for (unsigned i = 1; i < NCACHE; i++)
         if (k->used[i] < k->used[s])
             s = i;
-    if (k->cached[s] >= 0)
+    if (k->cached[s] >= 0) {
+        if (k->dirty[s])
+            cache_store(k, s);
         k->slot_of[k->cached[s]] = -1;
+    }
     k->cached[s] = (int8_t)r;
     k->slot_of[r] = (int8_t)s;
     return s;
+}
+
+/* Every dirty guest register back to memory (before leaving the block). */
+static void cache_write_back(block_t *k)
+{
+    for (unsigned s = 0; s < NCACHE; s++)
+        if (k->cached[s] >= 0 && k->dirty[s])
+            cache_store(k, s);
 }
 
 /* The host register holding guest register r (not $zero), loading it on first use. */
@@ -239,6 +325,25 @@ static x86_reg_t gpr_reg(block_t *k, unsigned r)
     }
     k->used[s] = ++k->clock;
     return cache_regs[s];
+}
+
+/* The host register to compute guest register r in (RAX for the sink); gpr_def_done
+ * marks it written. Read operands first: taking a register may free the oldest. */
+static x86_reg_t gpr_def(block_t *k, unsigned r)
+{
+    if (r == 32)
+        return X_RAX;
+    int s = k->slot_of[r];
+    if (s < 0)
+        s = (int)cache_take(k, r);
+    k->used[s] = ++k->clock;
+    return cache_regs[s];
+}
+
+static void gpr_def_done(block_t *k, unsigned r)
+{
+    if (r != 32)
+        k->dirty[k->slot_of[r]] = true;
 }
 
 /* host = guest register r. */
@@ -259,46 +364,65 @@ static void gpr_alu(block_t *k, x86_alu_t op, x86_reg_t host, unsigned r)
         x86_alu_rr(&k->b, op, false, host, gpr_reg(k, r));
 }
 
-/* Guest register r = host (r may be the sink, 32, which is not cached). */
+/* Guest register r = host. */
 static void gpr_set(block_t *k, unsigned r, x86_reg_t host)
 {
-    x86_mov_mr(&k->b, 4, GPR(r), host);
     if (r == 32)
         return;
-    int s = k->slot_of[r];
-    if (s < 0)
-        s = (int)cache_take(k, r);
-    k->used[s] = ++k->clock;
-    x86_mov_rr(&k->b, false, cache_regs[s], host);
+    x86_reg_t d = gpr_def(k, r);
+    if (d != host)
+        x86_mov_rr(&k->b, false, d, host);
+    gpr_def_done(k, r);
 }
 
 static void gpr_set_imm(block_t *k, unsigned r, uint32_t imm)
 {
-    x86_mov_mi(&k->b, GPR(r), imm);
-    int s = r == 32 ? -1 : k->slot_of[r];
-    if (s >= 0)
-        x86_mov_ri(&k->b, cache_regs[s], imm);
+    if (r == 32)
+        return;
+    x86_mov_ri(&k->b, gpr_def(k, r), imm);    /* MOV: the flags stay as they are */
+    gpr_def_done(k, r);
+}
+
+/* The register to compute guest register d in, holding guest register s already (the
+ * first operand of a two-operand x86 instruction). */
+static x86_reg_t gpr_def_copy(block_t *k, unsigned d, unsigned s)
+{
+    x86_reg_t hs = s ? gpr_reg(k, s) : X_NONE;
+    x86_reg_t hd = gpr_def(k, d);
+    if (s == 0)
+        x86_mov_ri(&k->b, hd, 0);
+    else if (hd != hs)
+        x86_mov_rr(&k->b, false, hd, hs);
+    return hd;
 }
 
 /* ---- Bails ------------------------------------------------------------------------------ */
 
+/* Records a bail's jump with the guest registers its stub must write back. */
+static void bail_record(block_t *k, uint8_t *site, unsigned index)
+{
+    if (!site || k->nbails == MAX_BAILS) {
+        k->b.full = true;                       /* no room to record it: give up */
+        return;
+    }
+    bail_site_t *bs = &k->bails[k->nbails++];
+    *bs = (bail_site_t){ .site = site, .index = index };
+    for (unsigned s = 0; s < NCACHE; s++)
+        if (k->cached[s] >= 0 && k->dirty[s]) {
+            bs->dirty_guest[bs->ndirty] = k->cached[s];
+            bs->dirty_slot[bs->ndirty++] = (int8_t)s;
+        }
+}
+
 /* Leaves the block before entry `index` when the flags say `cc`. */
 static void bail_if(block_t *k, x86_cc_t cc, unsigned index)
 {
-    uint8_t *site = x86_jcc(&k->b, cc, k->b.p);
-    if (site && k->nbails < MAX_BAILS)
-        k->bails[k->nbails++] = (bail_site_t){ site, index };
-    else
-        k->b.full = true;                       /* no room to record it: give up */
+    bail_record(k, x86_jcc(&k->b, cc, k->b.p), index);
 }
 
 static void bail_always(block_t *k, unsigned index)
 {
-    uint8_t *site = x86_jmp(&k->b, k->b.p);
-    if (site && k->nbails < MAX_BAILS)
-        k->bails[k->nbails++] = (bail_site_t){ site, index };
-    else
-        k->b.full = true;
+    bail_record(k, x86_jmp(&k->b, k->b.p), index);
 }
 
 /* ---- Instructions ----------------------------------------------------------------------- */
@@ -306,13 +430,10 @@ static void bail_always(block_t *k, unsigned index)
 /* EAX = rs + imm, the address of a load or store. */
 static void emit_ea(block_t *k, const decoded_insn_t *e)
 {
-    if (e->rs == 0) {
+    if (e->rs == 0)
         x86_mov_ri(&k->b, X_RAX, e->imm);
-    } else {
-        gpr_load(k, X_RAX, e->rs);
-        if (e->imm)
-            x86_alu_ri(&k->b, X_ADD, false, X_RAX, (int32_t)e->imm);
-    }
+    else
+        x86_lea32(&k->b, X_RAX, x86_mem(gpr_reg(k, e->rs), X_NONE, (int32_t)e->imm));
 }
 
 /* The software-TLB lookup of EAX in the `write` or read table: on a hit RDX + RAX is the
@@ -322,13 +443,7 @@ static void emit_tlb(block_t *k, const decoded_insn_t *e, unsigned size, bool wr
     x86_buf_t *b = &k->b;
     int32_t table = write ? (int32_t)offsetof(softtlb_set_t, write)
                           : (int32_t)offsetof(softtlb_set_t, read);
-    x86_mov_rr(b, false, X_RCX, X_RAX);
-    x86_shift_ri(b, X_SHR, false, X_RCX, 8);
-    x86_alu_ri(b, X_AND, false, X_RCX, 0xFF0);
-    x86_mov_rr(b, false, X_RDX, X_RAX);
-    x86_alu_ri(b, X_AND, false, X_RDX, (int32_t)(0xFFFFF000u | (size - 1)));
-    x86_alu_rm(b, X_CMP, false, X_RDX,
-               x86_mem(X_R15, X_RCX, table + (int32_t)offsetof(softtlb_entry_t, tag)));
+    emit_tlb_probe(b, table + (int32_t)offsetof(softtlb_entry_t, tag), size - 1);
     bail_if(k, X_NE, index_of(k, e));
     x86_mov_rm(b, true, X_RDX,
                x86_mem(X_R15, X_RCX, table + (int32_t)offsetof(softtlb_entry_t, addend)));
@@ -339,13 +454,14 @@ static void emit_load(block_t *k, const decoded_insn_t *e, unsigned size, bool s
     emit_ea(k, e);
     emit_tlb(k, e, size, false);
     x86_mem_t host = x86_mem(X_RDX, X_RAX, 0);
+    x86_reg_t d = gpr_def(k, e->rt);
     if (size == 4)
-        x86_mov_rm(&k->b, false, X_RAX, host);
+        x86_mov_rm(&k->b, false, d, host);
     else if (sign)
-        x86_movsx_rm(&k->b, size, X_RAX, host);
+        x86_movsx_rm(&k->b, size, d, host);
     else
-        x86_movzx_rm(&k->b, size, X_RAX, host);
-    gpr_set(k, e->rt, X_RAX);
+        x86_movzx_rm(&k->b, size, d, host);
+    gpr_def_done(k, e->rt);
 }
 
 static void emit_store(block_t *k, const decoded_insn_t *e, unsigned size)
@@ -360,12 +476,28 @@ static void emit_store(block_t *k, const decoded_insn_t *e, unsigned size)
     x86_mov_mr(&k->b, size, x86_mem(X_RDX, X_RAX, 0), value);
 }
 
-/* dst = rs OP rt; dst = rs OP imm. */
+/* dst = rs OP rt, computed in dst's register; dst = rs OP imm. */
 static void emit_alu3(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, unsigned rt)
 {
-    gpr_load(k, X_RAX, rs);
-    gpr_alu(k, op, X_RAX, rt);
-    gpr_set(k, dst, X_RAX);
+    if (dst == rt && dst != rs) {
+        if (op != X_SUB) {                    /* commutative: dst OP= rs */
+            x86_reg_t d = gpr_reg(k, dst);
+            gpr_alu(k, op, d, rs);
+            gpr_def_done(k, dst);
+            return;
+        }
+        gpr_load(k, X_RAX, rs);
+        gpr_alu(k, op, X_RAX, rt);
+        gpr_set(k, dst, X_RAX);
+        return;
+    }
+    x86_reg_t ht = rt ? gpr_reg(k, rt) : X_NONE;
+    x86_reg_t d = gpr_def_copy(k, dst, rs);
+    if (rt)
+        x86_alu_rr(&k->b, op, false, d, ht);
+    else if (op == X_AND)
+        x86_alu_ri(&k->b, op, false, d, 0);
+    gpr_def_done(k, dst);
 }
 
 static void emit_alui(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, uint32_t imm)
@@ -374,10 +506,26 @@ static void emit_alui(block_t *k, x86_alu_t op, unsigned dst, unsigned rs, uint3
         gpr_set_imm(k, dst, op == X_AND ? 0 : imm);
         return;
     }
-    gpr_load(k, X_RAX, rs);
+    x86_reg_t d = gpr_def_copy(k, dst, rs);
     if (imm || op == X_AND)
-        x86_alu_ri(&k->b, op, false, X_RAX, (int32_t)imm);
-    gpr_set(k, dst, X_RAX);
+        x86_alu_ri(&k->b, op, false, d, (int32_t)imm);
+    gpr_def_done(k, dst);
+}
+
+/* Compares guest register rs with guest register rt, or with imm when rt < 0 (flags). */
+static void emit_cmp(block_t *k, unsigned rs, int rt, uint32_t imm)
+{
+    x86_reg_t a = X_RAX;
+    if (rs)
+        a = gpr_reg(k, rs);
+    else
+        x86_mov_ri(&k->b, X_RAX, 0);
+    if (rt < 0)
+        x86_alu_ri(&k->b, X_CMP, false, a, (int32_t)imm);
+    else if (rt == 0)
+        x86_alu_ri(&k->b, X_CMP, false, a, 0);
+    else
+        x86_alu_rr(&k->b, X_CMP, false, a, gpr_reg(k, (unsigned)rt));
 }
 
 /* dst = 1 when rs compares `cc` against rt (or imm when rt is NULL), else 0. */
@@ -386,21 +534,17 @@ static void emit_set(block_t *k, x86_cc_t cc, unsigned dst, unsigned rs, const u
 {
     x86_buf_t *b = &k->b;
     x86_alu_rr(b, X_XOR, false, X_RCX, X_RCX);
-    gpr_load(k, X_RAX, rs);
-    if (rt)
-        gpr_alu(k, X_CMP, X_RAX, *rt);
-    else
-        x86_alu_ri(b, X_CMP, false, X_RAX, (int32_t)imm);
+    emit_cmp(k, rs, rt ? (int)*rt : -1, imm);
     x86_setcc(b, cc, X_RCX);
     gpr_set(k, dst, X_RCX);
 }
 
 static void emit_shift_imm(block_t *k, x86_shift_t op, const decoded_insn_t *e)
 {
-    gpr_load(k, X_RAX, e->rt);
+    x86_reg_t d = gpr_def_copy(k, e->rd, e->rt);
     if (e->sa)
-        x86_shift_ri(&k->b, op, false, X_RAX, e->sa);
-    gpr_set(k, e->rd, X_RAX);
+        x86_shift_ri(&k->b, op, false, d, e->sa);
+    gpr_def_done(k, e->rd);
 }
 
 static void emit_shift_var(block_t *k, x86_shift_t op, const decoded_insn_t *e)
@@ -477,20 +621,10 @@ static void emit_div(block_t *k, const decoded_insn_t *e, bool sign)
     x86_mov_mr(b, 4, CPU_FIELD(hi), X_RDX);
 }
 
-/* EAX = rs, compared against rt or the immediate. */
-static void emit_compare(block_t *k, const decoded_insn_t *e, bool imm)
-{
-    gpr_load(k, X_RAX, e->rs);
-    if (imm)
-        x86_alu_ri(&k->b, X_CMP, false, X_RAX, (int32_t)e->imm);
-    else
-        gpr_alu(k, X_CMP, X_RAX, e->rt);
-}
-
 /* Bails when the trap condition `cc` holds for rs against rt or the immediate. */
 static void emit_trap(block_t *k, const decoded_insn_t *e, x86_cc_t cc, bool imm)
 {
-    emit_compare(k, e, imm);
+    emit_cmp(k, e->rs, imm ? -1 : (int)e->rt, e->imm);
     bail_if(k, cc, index_of(k, e));
 }
 
@@ -522,7 +656,8 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     case OP_or: emit_alu3(k, X_OR, e->rd, e->rs, e->rt); return true;
     case OP_xor: emit_alu3(k, X_XOR, e->rd, e->rs, e->rt); return true;
     case OP_nor:
-        emit_alu3(k, X_OR, 32, e->rs, e->rt);   /* EAX = rs | rt (the sink takes it) */
+        gpr_load(k, X_RAX, e->rs);
+        gpr_alu(k, X_OR, X_RAX, e->rt);
         x86_not(b, X_RAX);
         gpr_set(k, e->rd, X_RAX);
         return true;
@@ -695,11 +830,7 @@ static x86_cc_t emit_cond(block_t *k, const decoded_insn_t *e, bool in_stub)
         else
             x86_alu_ri(b, X_CMP, false, X_RAX, 0);
     } else {
-        gpr_load(k, X_RAX, e->rs);
-        if (two)
-            gpr_alu(k, X_CMP, X_RAX, e->rt);
-        else
-            x86_alu_ri(b, X_CMP, false, X_RAX, 0);
+        emit_cmp(k, e->rs, two ? (int)e->rt : 0, 0);
     }
     switch (e->op) {
     case OP_beq: case OP_beql: return X_E;
@@ -717,7 +848,8 @@ static bool is_likely(enum mips_op op)
            op == OP_bltzl || op == OP_bgezl || op == OP_bltzall || op == OP_bgezall;
 }
 
-/* Leaves the block for `target`: straight to its code later when it is on this page. */
+/* Leaves the block for `target`: straight to its code later when it is on this page.
+ * The guest registers are in memory already (cache_write_back). */
 static void emit_exit_static(block_t *k, uint32_t target)
 {
     x86_buf_t *b = &k->b;
@@ -730,9 +862,8 @@ static void emit_exit_static(block_t *k, uint32_t target)
         x86_jmp(b, exit_jump);
         return;
     }
-    x86_mov_mi(b, CPU_FIELD(jit_exit.pc), target);
-    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
-    x86_jmp(b, exit_jump);
+    x86_mov_ri(b, X_RAX, target);             /* another page: look it up */
+    x86_jmp(b, exit_lookup);
 }
 
 /* The branch's target for a bail in its delay slot (which has not changed anything). */
@@ -786,6 +917,7 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         if (e->op == OP_jal)
             gpr_set_imm(k, 31, pc + 8);
         emit_delay_slot(k, ds);
+        cache_write_back(k);
         emit_exit_static(k, k->taken);
         return;
     case OP_jr: case OP_jalr:
@@ -794,9 +926,9 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         if (e->op == OP_jalr)
             gpr_set_imm(k, e->rd, pc + 8);
         emit_delay_slot(k, ds);
-        x86_mov_mr(b, 4, CPU_FIELD(jit_exit.pc), X_R12);
-        x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
-        x86_jmp(b, exit_jump);
+        cache_write_back(k);
+        x86_mov_rr(b, false, X_RAX, X_R12);
+        x86_jmp(b, exit_lookup);
         return;
     default:
         break;
@@ -810,8 +942,10 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         x86_cc_t cc = emit_cond(k, e, false);
         if (link)
             gpr_set_imm(k, 31, pc + 8);           /* MOVs leave the flags alone */
+        cache_write_back(k);                      /* for the way out not taken */
         uint8_t *not_taken = x86_jcc(b, x86_cc_not(cc), b->p);
         emit_delay_slot(k, ds);
+        cache_write_back(k);
         emit_exit_static(k, k->taken);
         if (not_taken)
             x86_patch(not_taken, b->p);
@@ -825,7 +959,9 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         /* The slot leaves the branch's registers alone: compare after it. */
         k->btarget_kind = BT_COND_AGAIN;
         emit_delay_slot(k, ds);
-        taken = x86_jcc(b, emit_cond(k, e, false), b->p);
+        x86_cc_t cc = emit_cond(k, e, false);
+        cache_write_back(k);                      /* MOVs: the flags stay */
+        taken = x86_jcc(b, cc, b->p);
     } else {
         k->btarget_kind = BT_COND_REG;
         x86_alu_rr(b, X_XOR, false, X_R12, X_R12);
@@ -833,6 +969,7 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         if (link)
             gpr_set_imm(k, 31, pc + 8);
         emit_delay_slot(k, ds);
+        cache_write_back(k);
         x86_test_rr(b, X_R12, X_R12);
         taken = x86_jcc(b, X_NE, b->p);
     }
@@ -842,26 +979,22 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
     emit_exit_static(k, k->taken);
 }
 
-/* The stubs the bails jump to: refund what did not run, say where to go on, leave. */
+/* The stubs the bails jump to: write back what only cache registers held there, refund
+ * what did not run, say where to go on, leave. */
 static void emit_bail_stubs(block_t *k)
 {
     x86_buf_t *b = &k->b;
     for (unsigned i = 0; i < k->nbails; i++) {
-        if (!k->bails[i].site)
-            continue;
-        unsigned index = k->bails[i].index;
-        uint8_t *stub = b->p;
-        const decoded_insn_t *e = &k->page->insn[index];
+        const bail_site_t *bs = &k->bails[i];
+        const decoded_insn_t *e = &k->page->insn[bs->index];
+        x86_patch(bs->site, b->p);
+        for (unsigned j = 0; j < bs->ndirty; j++)
+            x86_mov_mr(b, 4, GPR(bs->dirty_guest[j]), cache_regs[bs->dirty_slot[j]]);
         x86_alu_ri(b, X_ADD, true, X_R14, e->run);
-        x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(k, index));
-        if (k->branch && index == index_of(k, k->branch) + 1)
+        x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(k, bs->index));
+        if (k->branch && bs->index == index_of(k, k->branch) + 1)
             emit_btarget(k);
         x86_jmp(b, exit_bail);
-        for (unsigned j = i; j < k->nbails; j++)     /* every bail of this entry */
-            if (k->bails[j].site && k->bails[j].index == index) {
-                x86_patch(k->bails[j].site, stub);
-                k->bails[j].site = NULL;
-            }
     }
 }
 
@@ -922,6 +1055,7 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
         }
         translated++;
         if (e->flags & INSN_END) {
+            cache_write_back(&k);
             emit_exit_static(&k, pc_of(&k, i) + 4);
             break;
         }

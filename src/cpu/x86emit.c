@@ -144,6 +144,11 @@ void x86_lea(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
     op_mem(b, true, 0x8D, dst, m, false);
 }
 
+void x86_lea32(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
+{
+    op_mem(b, false, 0x8D, dst, m, false);
+}
+
 void x86_lea_rip(x86_buf_t *b, x86_reg_t dst, const uint8_t *target)
 {
     rex(b, true, dst, -1, 0, false);
@@ -183,6 +188,11 @@ void x86_alu_mi(x86_buf_t *b, x86_alu_t op, x86_mem_t m, int32_t imm)
 void x86_test_rr(x86_buf_t *b, x86_reg_t a, x86_reg_t c)
 {
     op_reg(b, false, 0x85, c, a, false);
+}
+
+void x86_test_rr64(x86_buf_t *b, x86_reg_t a, x86_reg_t c)
+{
+    op_reg(b, true, 0x85, c, a, false);
 }
 
 void x86_shift_ri(x86_buf_t *b, x86_shift_t op, bool w64, x86_reg_t r, unsigned count)

@@ -65,6 +65,7 @@ void x86_movsxd_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);
 void x86_movsx_rr(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_reg_t src);
 void x86_movsxd_rr(x86_buf_t *b, x86_reg_t dst, x86_reg_t src);
 void x86_lea(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);
+void x86_lea32(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);   /* 32-bit result */
 /* LEA dst, [RIP + (target - end of this instruction)]. */
 void x86_lea_rip(x86_buf_t *b, x86_reg_t dst, const uint8_t *target);
 
@@ -74,6 +75,7 @@ void x86_alu_rm(x86_buf_t *b, x86_alu_t op, bool w64, x86_reg_t dst, x86_mem_t m
 void x86_alu_ri(x86_buf_t *b, x86_alu_t op, bool w64, x86_reg_t dst, int32_t imm);
 void x86_alu_mi(x86_buf_t *b, x86_alu_t op, x86_mem_t m, int32_t imm);     /* dword */
 void x86_test_rr(x86_buf_t *b, x86_reg_t a, x86_reg_t c);                   /* 32-bit */
+void x86_test_rr64(x86_buf_t *b, x86_reg_t a, x86_reg_t c);
 void x86_shift_ri(x86_buf_t *b, x86_shift_t op, bool w64, x86_reg_t r, unsigned count);
 void x86_shift_cl(x86_buf_t *b, x86_shift_t op, x86_reg_t r);              /* 32-bit, by CL */
 void x86_not(x86_buf_t *b, x86_reg_t r);

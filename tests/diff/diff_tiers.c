@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frontend/log.h"
 #include "gen.h"
 
 /* Slices of the "sliced" way: short enough to cut most blocks, long enough to run some. */
@@ -289,14 +290,15 @@ static void usage(const char *argv0)
 {
     fprintf(stderr,
             "usage: %s [--seed N] [--count N] [--first N] [--accel cached|jit]\n"
-            "          [--jit-hot N] [--user-only] [--keep-going] [--verbose]\n"
+            "          [--jit-hot N] [--out-asm] [--user-only] [--keep-going] [--verbose]\n"
             "  Runs --count random cases (--first.. of --seed) on kseg's interpreter and on\n"
             "  the tier --accel (default cached), every case whole, sliced at random points\n"
             "  and (every fourth) one instruction at a time, and compares the whole state\n"
             "  after every cpu_run. Half the cases are system cases (CP0, TLB, interrupts,\n"
             "  code that rewrites itself) unless --user-only. Stops at the first mismatch\n"
             "  unless --keep-going; --verbose lists every case. --jit-hot: the entries after\n"
-            "  which tier 2 compiles a run (default 1: every run is native from the start).\n",
+            "  which tier 2 compiles a run (default 1: every run is native from the start);\n"
+            "  --out-asm prints the x86-64 code it makes (stderr).\n",
             argv0);
 }
 
@@ -312,6 +314,7 @@ int main(int argc, char **argv)
         { "first", required_argument, NULL, 'f' },
         { "accel", required_argument, NULL, 'a' },
         { "jit-hot", required_argument, NULL, 'j' },
+        { "out-asm", no_argument, NULL, 'o' },
         { "user-only", no_argument, NULL, 'u' },
         { "keep-going", no_argument, NULL, 'k' },
         { "verbose", no_argument, NULL, 'v' },
@@ -319,7 +322,7 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     int opt;
-    while ((opt = getopt_long(argc, argv, "s:n:f:a:j:ukvh", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "s:n:f:a:j:oukvh", options, NULL)) != -1) {
         switch (opt) {
         case 's': seed = strtoull(optarg, NULL, 0); break;
         case 'n': count = strtoull(optarg, NULL, 0); break;
@@ -336,6 +339,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "diff-tiers: --jit-hot takes 1..255\n");
                 return 2;
             }
+            break;
+        case 'o':                      /* tier 2's code for each block, on stderr */
+            log_mask |= LOG_OUT_ASM;
+            log_file = stderr;
             break;
         case 'u': user_only = true; break;
         case 'k': keep_going = true; break;
