@@ -65,6 +65,36 @@ void vclock_run(vclock_t *c)
     }
 }
 
+#define NS_PER_SEC 1000000000ull
+
+void vclock_pace_reset(vclock_pace_t *p, uint64_t host_ns, uint64_t now)
+{
+    p->host_ns = host_ns;
+    p->ticks = now;
+}
+
+uint64_t vclock_pace_idle(vclock_pace_t *p, uint64_t hz, uint64_t host_ns, uint64_t now,
+                          uint64_t next)
+{
+    uint64_t host_elapsed = host_ns - p->host_ns;
+    uint64_t due = vclock_muldiv_ceil(now - p->ticks, NS_PER_SEC, hz);
+    if (due > host_elapsed) {               /* ahead of the host: keep the lead */
+        vclock_pace_reset(p, host_ns, now);
+        host_elapsed = 0;
+    }
+    if (next <= now)
+        return 0;
+    due = vclock_muldiv_ceil(next - p->ticks, NS_PER_SEC, hz);
+    return due > host_elapsed ? due - host_elapsed : 0;
+}
+
+uint64_t vclock_pace_reached(const vclock_pace_t *p, uint64_t hz, uint64_t host_ns,
+                             uint64_t next)
+{
+    uint64_t ticks = p->ticks + vclock_muldiv(host_ns - p->host_ns, hz, NS_PER_SEC);
+    return ticks < next ? ticks : next;
+}
+
 uint64_t vclock_muldiv(uint64_t a, uint64_t b, uint64_t d)
 {
     __extension__ unsigned __int128 p = (unsigned __int128)a * b;

@@ -71,6 +71,38 @@ static inline uint64_t vclock_next(const vclock_t *c)
  * in this same call). */
 void vclock_run(vclock_t *c);
 
+/* ---- Virtual time against host time ------------------------------------------------ *
+ *
+ * While the CPU runs, virtual time goes as fast as the host executes instructions, faster
+ * or slower than real time. While the guest waits in WAIT, the main loop skips virtual time
+ * ahead to the next event, taking as long in host time as the wait lasts in virtual time,
+ * so an idle guest keeps time with the host and costs no CPU. The pace is the anchor of
+ * that: a host moment and the virtual time that stands for it.
+ *
+ * A guest behind the host (the host executed fewer than `hz` instructions a second) skips
+ * its idle time at once until it has caught up, so its clock does not fall behind. A guest
+ * ahead of the host keeps its lead: its wait takes its own length, not that plus the lead.
+ * Making it pay the lead back would pace every busy guest to `hz` instructions a second
+ * of host time, and one WAIT after a long busy stretch (Linux booting to poweroff) would
+ * sleep for seconds. */
+typedef struct vclock_pace {
+    uint64_t host_ns;              /* a host moment, in ns of a monotonic clock */
+    uint64_t ticks;                /* the virtual time that stands for it */
+} vclock_pace_t;
+
+/* Anchors virtual time `now` at host moment `host_ns` (at start, and after anything that
+ * stopped the guest's clock: the debugger's stops). */
+void vclock_pace_reset(vclock_pace_t *p, uint64_t host_ns, uint64_t now);
+/* The guest idles at virtual time `now` until `next`: the host ns to wait from `host_ns`
+ * before virtual time reaches `next` (0: at once, the guest is behind). Re-anchors at
+ * (host_ns, now) first when the guest is ahead. */
+uint64_t vclock_pace_idle(vclock_pace_t *p, uint64_t hz, uint64_t host_ns, uint64_t now,
+                          uint64_t next);
+/* The virtual time reached at host moment `host_ns` by a guest idling until `next`: the
+ * anchor moved on at `hz` ticks a second, never past `next`. */
+uint64_t vclock_pace_reached(const vclock_pace_t *p, uint64_t hz, uint64_t host_ns,
+                             uint64_t next);
+
 /* a * b / d without overflow (128-bit intermediate), rounded down or up: conversions
  * between a device's clock and virtual time. */
 uint64_t vclock_muldiv(uint64_t a, uint64_t b, uint64_t d);

@@ -2,11 +2,12 @@
  *
  * The main loop runs the CPU in slices and polls I/O between them. Virtual time is the
  * instruction count at CPU_CLOCK_HZ; while the guest sits in WAIT, the loop skips virtual
- * time ahead to the next event but sleeps until the host clock catches up, so an idle guest
- * keeps time with the host and costs no CPU. Device timers (devices/vclock.h: the PIT, the
- * RTC) run between slices, and a slice never runs past the next one. Between slices one
- * poll() waits on everything from outside: serial back ends, the gdb socket and the user
- * network's sockets (frontend/net.h), whose deadlines also bound the wait. */
+ * time ahead to the next event, sleeping as long as the wait lasts in virtual time (less
+ * when the guest is behind the host), so an idle guest keeps time with the host and costs
+ * no CPU, and a busy one runs as fast as the host can. Device timers (devices/vclock.h:
+ * the PIT, the RTC) run between slices, and a slice never runs past the next one. Between
+ * slices one poll() waits on everything from outside: serial back ends, the gdb socket and
+ * the user network's sockets (frontend/net.h), whose deadlines also bound the wait. */
 #include <errno.h>
 #include <glib.h>
 #include <poll.h>
@@ -307,11 +308,6 @@ static uint64_t host_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t icount_to_ns(uint64_t icount)
-{
-    return icount * (1000000000ull / 64) / (CPU_CLOCK_HZ / 64);
-}
-
 static volatile sig_atomic_t signalled;
 static void on_signal(int sig) { signalled = sig; }
 
@@ -346,19 +342,6 @@ static void poll_io(io_t *io, int timeout_ms)
     net_poll_done(io->net, fds, rc < 0);
 }
 
-/* Guest time against host time. The reference moves whenever the guest stops for gdb, so
- * time spent stopped does not count: the guest does not see it. */
-typedef struct pacing {
-    uint64_t host_ns;
-    uint64_t icount;
-} pacing_t;
-
-static void pacing_reset(pacing_t *p, const cpu_t *cpu)
-{
-    p->host_ns = host_ns();
-    p->icount = cpu->icount;
-}
-
 /* The next moment something is due: the CPU's Count/Compare timer or a device timer. */
 static uint64_t next_event(const malta_t *m)
 {
@@ -366,9 +349,9 @@ static uint64_t next_event(const malta_t *m)
     return cpu_next < device_next ? cpu_next : device_next;
 }
 
-/* The guest waits in WAIT: skip virtual time ahead to its next event, but not ahead of the
- * host clock, sleeping (while serving I/O) until the host catches up. */
-static void idle_until_next_event(malta_t *m, const pacing_t *pace, io_t *io)
+/* The guest waits in WAIT: skip virtual time ahead to its next event, taking as long in
+ * host time as the wait lasts (devices/vclock.h: the pace), serving I/O meanwhile. */
+static void idle_until_next_event(malta_t *m, vclock_pace_t *pace, io_t *io)
 {
     cpu_t *cpu = &m->cpu;
     uint64_t next = next_event(m);
@@ -376,13 +359,10 @@ static void idle_until_next_event(malta_t *m, const pacing_t *pace, io_t *io)
         poll_io(io, 100);
         return;
     }
-    uint64_t due = icount_to_ns(next - pace->icount);
-    uint64_t now = host_ns() - pace->host_ns;
-    int ms = due > now ? (int)((due - now + 999999) / 1000000) : 0;
-    poll_io(io, ms > 100 ? 100 : ms);
-    uint64_t after = host_ns() - pace->host_ns;
-    uint64_t reached = after >= due ? next
-                     : pace->icount + after * (CPU_CLOCK_HZ / 64) / (1000000000ull / 64);
+    uint64_t wait_ns = vclock_pace_idle(pace, CPU_CLOCK_HZ, host_ns(), cpu->icount, next);
+    uint64_t ms = (wait_ns + 999999) / 1000000;
+    poll_io(io, ms > 100 ? 100 : (int)ms);
+    uint64_t reached = vclock_pace_reached(pace, CPU_CLOCK_HZ, host_ns(), next);
     if (reached > cpu->icount)
         cpu->icount = reached;
 }
@@ -396,8 +376,8 @@ static int run_machine(malta_t *m, io_t *io, const boot_images_t *images)
 {
     debugger_t *dbg = io->dbg;
     cpu_t *cpu = &m->cpu;
-    pacing_t pace;
-    pacing_reset(&pace, cpu);
+    vclock_pace_t pace;
+    vclock_pace_reset(&pace, host_ns(), cpu->icount);
     bool was_stopped = false;
 
     while (!signalled && !chardev_quit_requested && !m->power_off) {
@@ -414,7 +394,8 @@ static int run_machine(malta_t *m, io_t *io, const boot_images_t *images)
             continue;
         }
         if (was_stopped) {
-            pacing_reset(&pace, cpu);
+            /* Time spent stopped for gdb does not count: the guest does not see it. */
+            vclock_pace_reset(&pace, host_ns(), cpu->icount);
             was_stopped = false;
         }
         /* Device timers now due first (they may raise interrupts); then a slice that ends
