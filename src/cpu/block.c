@@ -28,6 +28,7 @@
 #include "frontend/log.h"
 
 uint64_t code_link_generation = 4;
+uint64_t code_invalidations;
 
 code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
 {
@@ -66,6 +67,7 @@ void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
 {
     if (!len || offset >= CODE_PAGE_SIZE)
         return;
+    code_invalidations++;
     uint32_t first = offset / 4, last = (offset + len - 1) / 4;
     decoded_insn_t *in = page->insn;
     while (first > 0 && in[first - 1].h != 0 && !(in[first - 1].flags & INSN_END))

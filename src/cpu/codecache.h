@@ -100,6 +100,8 @@ void code_page_free(code_page_t *page);
  * with the rest of every run they belong to before them, and the word after them (a word
  * that becomes a branch makes the next one a delay slot). See block.c. */
 void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len);
+/* Counts code_page_invalidate calls, for tier 2's steps (a store into code ends a block). */
+extern uint64_t code_invalidations;
 
 /* A superinstruction: the handler that runs `first` and then `second`, the next entry of
  * the same run, jumping to the second's code directly (no dispatch). A branch's second is

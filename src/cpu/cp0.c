@@ -179,6 +179,12 @@ static bool interrupt_pending(const cpu_t *cpu)
     return (cause_ip(cpu) & st & ST_IM) != 0;
 }
 
+void cpu_interrupts_changed(cpu_t *cpu)
+{
+    if (interrupt_pending(cpu))
+        cpu_exit_loop(cpu);
+}
+
 void cpu_set_irq(cpu_t *cpu, int line, bool level)
 {
     uint8_t bit = (uint8_t)(1u << line);
@@ -257,7 +263,10 @@ jump:
     cpu->target = vector;
     cpu->ctl = CTL_JUMP;
     cpu_mode_changed(cpu);
-    cpu_exit_loop(cpu);
+    /* The run loops go on at the vector themselves (ctl); with EXL set no interrupt can
+     * be due. Debug Mode is left to cpu_run, as is everything the debugger may watch. */
+    if (code == EXC_DEBUG_BP)
+        cpu_exit_loop(cpu);
 }
 
 void cpu_exception_cpu(cpu_t *cpu, int cop)
@@ -322,11 +331,13 @@ void cpu_tlb_write(cpu_t *cpu, unsigned index)
     uint32_t base = old->entryhi & ~(old->pagemask | 0x1FFFu);
     uint32_t new_span = (e.pagemask | 0x1FFFu) + 1;
     uint32_t new_base = e.entryhi & ~(e.pagemask | 0x1FFFu);
-    for (int m = 0; m < MODE_COUNT; m++) {
-        softtlb_invalidate(&cpu->softtlb[m], base, page_span);
-        softtlb_invalidate(&cpu->softtlb[m], new_base, new_span);
-    }
-    cpu->code_vpage = CODE_VPAGE_NONE;
+    softtlb_invalidate(cpu->softtlb, MODE_COUNT, base, page_span);
+    if (new_base != base || new_span != page_span)
+        softtlb_invalidate(cpu->softtlb, MODE_COUNT, new_base, new_span);
+    /* The page the CPU runs from keeps its translation unless it is one of those (a refill
+     * handler in kseg0 goes on without a lookup). */
+    if (cpu->code_vpage - base < page_span || cpu->code_vpage - new_base < new_span)
+        cpu->code_vpage = CODE_VPAGE_NONE;
     code_links_invalidate();
     cpu->tlb[index] = e;
     trace_tlb_write(cpu, index);
@@ -344,6 +355,46 @@ void cpu_tlb_probe(cpu_t *cpu)
 /* ---- MFC0 / MTC0 -------------------------------------------------------------------- */
 
 #define R(reg, sel) (((reg) << 3) | (sel))
+
+cp0_access_t cp0_describe(unsigned reg, unsigned sel)
+{
+#define FIELD(f, mask) (cp0_access_t){ CP0_FIELD, (uint32_t)offsetof(cpu_t, cp0.f), 0, mask }
+#define CONST(v) (cp0_access_t){ CP0_CONST, 0, v, 0 }
+    /* Writes store (old & ~mask) | (v & mask): the same as cp0_write's for these, whose
+     * bits outside the mask are always zero, or kept. Mask 0: the write is not plain. */
+    switch (R(reg, sel)) {
+    case R(0, 0): return FIELD(index, 0xFu);
+    case R(2, 0): return FIELD(entrylo0, ENTRYLO_MASK);
+    case R(3, 0): return FIELD(entrylo1, ENTRYLO_MASK);
+    case R(4, 0): return FIELD(context, 0xFF800000u);
+    case R(5, 0): return FIELD(pagemask, PAGEMASK_MASK);
+    case R(6, 0): return FIELD(wired, 0);
+    case R(7, 0): return FIELD(hwrena, 0xFu);
+    case R(8, 0): return FIELD(badvaddr, 0);
+    case R(10, 0): return FIELD(entryhi, 0);
+    case R(11, 0): return FIELD(compare, 0);
+    case R(12, 0): return FIELD(status, 0);
+    case R(12, 1): return FIELD(intctl, 0x3E0u);
+    case R(14, 0): return FIELD(epc, ~0u);
+    case R(15, 0): return CONST(PRID_24KC);
+    case R(15, 1): return FIELD(ebase, EBASE_MASK);
+    case R(16, 0): return FIELD(config0, 7u);
+    case R(16, 1): return CONST(CONFIG1_24KC);
+    case R(16, 2): return CONST(CONFIG2_24KC);
+    case R(16, 3): return CONST(CONFIG3_24KC);
+    case R(16, 7): return FIELD(config7, 0);
+    case R(23, 0): return FIELD(debug, 0x02000000u);
+    case R(24, 0): return FIELD(depc, ~0u);
+    case R(26, 0): return FIELD(errctl, ERRCTL_MASK);
+    case R(28, 0): case R(28, 2): return FIELD(taglo, TAGLO_MASK);
+    case R(28, 1): case R(28, 3): return FIELD(datalo, ~0u);
+    case R(30, 0): return FIELD(error_epc, ~0u);
+    case R(31, 0): return FIELD(desave, ~0u);
+    default: return (cp0_access_t){ CP0_OTHER, 0, 0, 0 };
+    }
+#undef FIELD
+#undef CONST
+}
 
 uint32_t cp0_read(cpu_t *cpu, unsigned reg, unsigned sel)
 {
@@ -410,16 +461,19 @@ void cp0_write(cpu_t *cpu, unsigned reg, unsigned sel, uint32_t v)
         else
             c->count_offset = v - (uint32_t)(cpu->icount >> 1);
         timer_reschedule(cpu);
+        cpu_exit_loop(cpu);                  /* cpu_run's deadline holds the old event */
         break;
     case R(10, 0): set_entryhi(cpu, v); break;
     case R(11, 0):
         c->compare = v;
         c->cause &= ~CAUSE_TI;
         timer_reschedule(cpu);
+        cpu_exit_loop(cpu);
         break;
     case R(12, 0):
         c->status = (c->status & ~STATUS_MASK) | (v & STATUS_MASK);
         cpu_mode_changed(cpu);
+        cpu_interrupts_changed(cpu);
         break;
     case R(12, 1): c->intctl = INTCTL_IPTI | (v & 0x3E0u); break;
     case R(13, 0): {
@@ -432,7 +486,9 @@ void cp0_write(cpu_t *cpu, unsigned reg, unsigned sel, uint32_t v)
             else
                 c->count_offset = count - (uint32_t)(cpu->icount >> 1);
             timer_reschedule(cpu);
+            cpu_exit_loop(cpu);
         }
+        cpu_interrupts_changed(cpu);         /* IP0, IP1: software interrupts */
         break;
     }
     case R(14, 0): c->epc = v; break;

@@ -100,7 +100,7 @@ typedef enum cpu_accel {
     CPU_ACCEL_CACHED,        /* tier 1: decoded blocks, chained */
     CPU_ACCEL_JIT,           /* tier 2: x86-64 code for hot blocks (else tier 1) */
 } cpu_accel_t;
-enum { JIT_EXIT_JUMP, JIT_EXIT_BAIL };
+enum { JIT_EXIT_JUMP, JIT_EXIT_STATE };
 /* Tier 2 compiles a run the time it is entered this often (cpu->jit_hot). */
 #define CPU_JIT_HOT_DEFAULT 8u
 
@@ -139,9 +139,10 @@ struct cpu {
     uint8_t jit_hot;          /* tier 2 compiles a run the time it is entered this often */
     /* How native code (tier 2, jit.c) last stopped: JIT_EXIT_JUMP, go on at `pc` (`site`:
      * the exit's jump, to point at pc's native code, when pc is on the block's page), or
-     * JIT_EXIT_BAIL, the instruction at `pc` was not started and runs in tier 1 (`btarget`:
-     * its branch's target when it is a delay slot). */
-    struct { uint32_t kind, pc, btarget; uint8_t *site; } jit_exit;
+     * JIT_EXIT_STATE, go on from the state in this struct (pc, ctl, icount: a step in
+     * native code changed the flow). */
+    struct { uint32_t kind, pc; uint8_t *site; } jit_exit;
+    uint64_t jit_end;         /* the icount native code's budget counts down to */
     bool debug_active;        /* breakpoints or watchpoints set: run the debug loop */
     bool hold_interrupts;     /* the debugger is single-stepping: take no interrupt */
     cpu_debug_t dbg;
@@ -169,6 +170,9 @@ uint64_t cpu_next_event(const cpu_t *cpu);
 /* Makes the executor return to cpu_run after the current instruction (cpu_run then
  * re-checks interrupts and goes on until its `until`). */
 static inline void cpu_exit_loop(cpu_t *cpu) { cpu->deadline = cpu->icount; }
+/* After a change of Status, Cause, EXL or ERL: makes the executor return to cpu_run when
+ * an interrupt can now be taken (cpu_run takes it before the next instruction). */
+void cpu_interrupts_changed(cpu_t *cpu);
 /* Makes cpu_run itself return after the current instruction, before its `until`: a device
  * timer was armed for sooner than the slice the main loop gave the CPU (devices/vclock.h). */
 static inline void cpu_cut_slice(cpu_t *cpu)
@@ -205,6 +209,16 @@ bool cpu_page_watched(const cpu_t *cpu, uint32_t vpage);
 uint32_t cp0_read(cpu_t *cpu, unsigned reg, unsigned sel);
 void cp0_write(cpu_t *cpu, unsigned reg, unsigned sel, uint32_t value);
 uint32_t cp0_count(const cpu_t *cpu);
+/* How MFC0 reads and MTC0 writes a register, for tier 2 (which does the plain ones in line):
+ * CP0_FIELD, a uint32_t of cpu_t at `offset`, written as (old & ~write_mask) | (v &
+ * write_mask) with no other effect (write_mask 0: the write has effects, or none at all);
+ * CP0_CONST, reads `value`, writes are ignored; CP0_OTHER, only cp0_read/cp0_write do it.
+ * (Agrees with cp0_read and cp0_write: tests/unit/test_cp0.c.) */
+typedef struct cp0_access {
+    enum { CP0_OTHER, CP0_FIELD, CP0_CONST } kind;
+    uint32_t offset, value, write_mask;
+} cp0_access_t;
+cp0_access_t cp0_describe(unsigned reg, unsigned sel);
 uint32_t cp0_random(const cpu_t *cpu);
 
 /* Raises exception `code` for the instruction at cpu->pc (badvaddr used by address and TLB

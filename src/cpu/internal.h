@@ -10,6 +10,15 @@ void insn_translate(const mips_insn_t *in, decoded_insn_t *d);
 /* Runs instructions until icount reaches cpu->deadline. */
 void cpu_execute(cpu_t *cpu);
 void cpu_resolve_control(cpu_t *cpu);
+/* Tier 2's step (jit.c): the interpreter runs the one instruction at cpu->pc from the state
+ * in cpu (in a delay slot when cpu->ctl says so). Returns 0 when native code may go on with
+ * the next instruction of its block: nothing but that instruction's effects happened (no
+ * exception or jump, no change of mode or code mapping, no request to leave the run loop,
+ * no decoded code reset). */
+uint64_t cpu_jit_step(cpu_t *cpu);
+
+/* interp.c: ERET's effect (the jump is left in cpu->ctl and cpu->target). */
+void cpu_eret(cpu_t *cpu);
 
 /* cp0.c: the TLB instructions. */
 void cpu_tlb_read(cpu_t *cpu);

@@ -71,7 +71,7 @@ static void do_rdhwr(cpu_t *cpu, const decoded_insn_t *d)
     cpu->gpr[d->rt] = v;
 }
 
-static void do_eret(cpu_t *cpu)
+void cpu_eret(cpu_t *cpu)
 {
     cp0_t *c = &cpu->cp0;
     if (c->status & ST_ERL) {
@@ -84,7 +84,7 @@ static void do_eret(cpu_t *cpu)
     c->llbit = false;
     cpu->ctl = CTL_JUMP;
     cpu_mode_changed(cpu);
-    cpu_exit_loop(cpu);          /* interrupts may have become deliverable */
+    cpu_interrupts_changed(cpu);  /* EXL or ERL cleared: one may be deliverable now */
 }
 
 static void do_deret(cpu_t *cpu)
@@ -470,7 +470,7 @@ static void run_cached(cpu_t *cpu)
     uint32_t btarget = cpu->target;  /* the target of the branch whose delay slot runs */
     uint32_t target, pc;
     uint64_t lkey;
-    const bool jit = cpu->accel == CPU_ACCEL_JIT && jit_available();
+    const bool jit = cpu->accel == CPU_ACCEL_JIT && (jit_buffer || jit_available());
     const uint8_t *native;
 
     if (UNLIKELY(link_owner != cpu)) {   /* links made by another CPU's translations */
@@ -561,18 +561,17 @@ cached_enter:
     goto *CACHED_HANDLER(d);
 
     /* Tier 2 (jit.c): native code runs blocks of this page until it leaves the page, jumps
-     * through a register, runs out of budget or bails. */
+     * through a register, runs out of budget or a step changes the flow. */
 cached_native:
+    cpu->jit_end = end;
     left = jit_run(cpu, native, left);
-    vbase = cpu->code_vpage;            /* native code may have gone on to other pages */
+    vbase = cpu->code_vpage;            /* native code may have gone on to other pages, */
     page = cpu->code_page;
-    if (cpu->jit_exit.kind == JIT_EXIT_BAIL) {
-        /* The instruction at pc, on this page, was not started: tier 1 runs it, charged
-         * with its run as cached_enter would (native code refunded that much). */
-        d = &page->insn[(cpu->jit_exit.pc & 0xFFF) >> 2];
-        btarget = cpu->jit_exit.btarget;
-        left -= d->run;
-        goto *CACHED_HANDLER(d);
+    lkey = code_link_generation | (uint64_t)cpu->mode;   /* other modes, TLB contents */
+    if (cpu->jit_exit.kind == JIT_EXIT_STATE) {   /* after a step: all is in cpu */
+        CACHED_SYNC_IN();
+        btarget = cpu->target;
+        goto cached_resume;
     }
     target = cpu->jit_exit.pc;
     if (cpu->jit_exit.site) {           /* an exit to this page: link it when it has code */
@@ -742,6 +741,17 @@ pair_lw_lw: LOAD(4, AS_IS);
 #define OPL(name) end_##name
 #include "cpu/interp_ops.h"
 #undef OPL
+}
+
+uint64_t cpu_jit_step(cpu_t *cpu)
+{
+    uint64_t icount = cpu->icount, invalidations = code_invalidations;
+    uint32_t next = cpu->pc + 4, vpage = cpu->code_vpage;
+    bool in_slot = cpu->ctl == CTL_DELAY_SLOT;
+    run_fast(cpu, icount + 1);
+    return in_slot || cpu->pc != next || cpu->ctl != CTL_NONE || cpu->icount != icount + 1 ||
+           cpu->deadline <= cpu->icount || cpu->code_vpage != vpage || cpu->halted ||
+           code_invalidations != invalidations;
 }
 
 void cpu_execute(cpu_t *cpu)

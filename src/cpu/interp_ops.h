@@ -172,14 +172,15 @@ OPL(jalx): CALL(cpu_unimplemented(cpu, UNIMPL_MIPS16, "MIPS16e (JALX)"));
 
     /* ---- System control (CP0) ---- */
 OPL(mfc0): REQUIRE_COP0(); CALL(cpu->gpr[d->rt] = cp0_read(cpu, d->rd, d->imm));
-OPL(mtc0): REQUIRE_COP0(); CALL(cp0_write(cpu, d->rd, d->imm, RT); cpu_exit_loop(cpu));
+    /* cp0_write returns to cpu_run itself when the write can make an interrupt due. */
+OPL(mtc0): REQUIRE_COP0(); CALL(cp0_write(cpu, d->rd, d->imm, RT));
 OPL(di): REQUIRE_COP0(); RT = cpu->cp0.status; cpu->cp0.status &= ~ST_IE; NEXT();
-OPL(ei): REQUIRE_COP0(); RT = cpu->cp0.status; CALL(cpu->cp0.status |= ST_IE; cpu_exit_loop(cpu));
+OPL(ei): REQUIRE_COP0(); RT = cpu->cp0.status; CALL(cpu->cp0.status |= ST_IE; cpu_interrupts_changed(cpu));
     /* One shadow register set (SRSCtl.HSS = 0): the previous set is the current one. */
 OPL(rdpgpr): REQUIRE_COP0(); RD = RT; NEXT();
 OPL(wrpgpr): REQUIRE_COP0(); RD = RT; NEXT();
 OPL(rdhwr): CALL(do_rdhwr(cpu, d));
-OPL(eret): REQUIRE_COP0(); CALL(do_eret(cpu));
+OPL(eret): REQUIRE_COP0(); CALL(cpu_eret(cpu));
 OPL(deret): REQUIRE_COP0(); CALL(do_deret(cpu));
 OPL(wait): REQUIRE_COP0(); CALL(cpu->waiting = true; cpu_exit_loop(cpu));
 OPL(tlbr): REQUIRE_COP0(); CALL(cpu_tlb_read(cpu));

@@ -11,17 +11,19 @@
  * Native state. While native code runs: RBX = the cpu_t (the guest registers are its first
  * field, so guest register n is [RBX + 4n]), R14 = `left`, the instruction budget as in
  * run_cached, R15 = the current mode's software TLB, R12 = a branch's outcome or target
- * while its delay slot runs. RAX, RCX, RDX are scratch. Guest registers live in memory:
- * each instruction reads and writes them there (the host forwards stores to loads), which
- * keeps every exit trivial.
+ * while its delay slot runs. RAX, RCX, RDX are scratch. Inside a block, guest registers
+ * are kept in the eight other host registers (RSI, RDI, R8-R11, RBP, R13), loaded on first
+ * use and written back when their register is needed for another and on every way out
+ * ("Guest registers" below), so between blocks memory holds them all.
  *
- * Nothing is half done. Native code calls no C at all: whatever it cannot finish inline
- * (a software-TLB miss, so MMIO, unmapped pages, stores to pages holding code; an overflow
- * or trap; any instruction the translator does not know, CP0 work among them) "bails":
- * the block stops *before* that instruction, refunds its unstarted instructions to the
- * budget and returns to run_cached, which runs the instruction with tier 1's handler and
- * goes on from there. So an exception is always raised by tier 1 at exactly the state the
- * interpreter would have, and native code never holds state a C function could miss.
+ * Nothing is half done. Whatever native code cannot finish inline (a software-TLB miss, so
+ * MMIO, unmapped pages, stores to pages holding code; an overflow or trap; any instruction
+ * the translator does not know, most CP0 work among them) is stepped: the interpreter runs
+ * that one instruction from the state native code stores first ("Steps" below), so every
+ * exception is raised by the interpreter at exactly the state it would have itself; native
+ * code goes on after it unless the flow changed, when run_cached resumes from the state.
+ * Plain CP0 moves (cp0_describe), DI, TLBWR, TLBWI and ERET, common in exception
+ * handlers, are done in line or by small helpers.
  *
  * Budget. Each block starts with `left -= run; if (left < 0) leave`, the check run_cached
  * makes before entering a run; a block that cannot start returns with its PC, and
@@ -33,8 +35,9 @@
  * block with no return. Only same-page exits are linked: the page's virtual-to-physical
  * mapping is the one the block was entered under, and stays so until code returns to C
  * (TLB writes, mode and ASID changes happen only in calls). Exits to other pages, and
- * jumps through registers, return to run_cached, which looks them up (its links, the
- * fetch software TLB).
+ * jumps through registers, go through a lookup in native code (emit_lookup: the fetch
+ * software TLB of the current mode, then the target page's table of native code, the
+ * steps run_cached would take) and back to run_cached only when that finds nothing.
  *
  * Lifetime. Code goes into one buffer, block after block. A page's native code is dropped
  * whole when any of its words changes (code_page_invalidate) or the page is freed: blocks
@@ -48,6 +51,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "cpu/internal.h"
 #include "cpu/jit.h"
 #include "cpu/trace.h"
 #include "cpu/x86emit.h"
@@ -82,9 +86,9 @@ void jit_link(uint8_t *site, const uint8_t *code)
 
 /* The buffer: address space only; the host commits the pages code is written to. */
 #define JIT_BUFFER_SIZE     (32u << 20)
-/* Room a block may need at most: 65 instructions of at most ~120 bytes each, with a bail
- * stub each and the exits. */
-#define JIT_BLOCK_MAX       (24u << 10)
+/* Room a block may need at most: 65 instructions of at most ~120 bytes each, with a step
+ * stub each (~250 bytes with its write-backs and reloads) and the exits. */
+#define JIT_BLOCK_MAX       (32u << 10)
 
 static uint8_t *buffer_end, *free_at;   /* the buffer, and where the next block goes */
 static bool init_done, init_ok;
@@ -92,7 +96,7 @@ static bool init_done, init_ok;
 typedef int64_t (*jit_enter_fn)(cpu_t *cpu, const uint8_t *code, int64_t left);
 static jit_enter_fn enter;
 static const uint8_t *exit_jump;       /* RAX = the site or 0; cpu->jit_exit.pc set */
-static const uint8_t *exit_bail;       /* cpu->jit_exit.pc (and .btarget) set */
+static const uint8_t *exit_state;      /* the state is in cpu_t (a step said to leave) */
 static const uint8_t *exit_lookup;     /* EAX = the guest PC to go on at */
 static uint8_t *code_start;            /* after the shared code */
 
@@ -182,8 +186,8 @@ static void emit_shared(void)
     x86_mov_mr(&b, 8, CPU_FIELD(jit_exit.site), X_RAX);
     x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_JUMP);
     uint8_t *to_leave = x86_jmp(&b, b.p);
-    exit_bail = b.p;
-    x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_BAIL);
+    exit_state = b.p;
+    x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_STATE);
     uint8_t *to_leave2 = x86_jmp(&b, b.p);
     exit_lookup = b.p;
     emit_lookup(&b);
@@ -226,15 +230,20 @@ int64_t jit_run(cpu_t *cpu, const uint8_t *code, int64_t left)
 
 /* ---- Compiling one block -------------------------------------------------------------- */
 
-/* A jump in the block to a bail stub, patched once the stubs are placed. */
-typedef struct bail_site {
-    uint8_t *site;
-    unsigned index;           /* the entry that bails */
-    uint8_t ndirty;           /* guest registers only a cache register held there */
-    int8_t dirty_guest[8], dirty_slot[8];
-} bail_site_t;
+/* A jump in the block to a step stub (an instruction's slow path), patched once the stubs
+ * are placed. The stub writes back the guest registers only cache registers held at the
+ * jump, steps the instruction, and when native code may go on, loads the cache registers
+ * the code after the instruction expects and jumps back there (`cont`). */
+typedef struct step_site {
+    uint8_t *site, *cont;
+    unsigned index;           /* the entry stepped */
+    bool finished;            /* cont and the cache after it are known */
+    uint8_t ndirty, nmapped;
+    int8_t dirty_guest[8], dirty_slot[8];   /* at the jump */
+    int8_t map_guest[8], map_slot[8];       /* at cont */
+} step_site_t;
 
-#define MAX_BAILS 160
+#define MAX_STEPS 160
 
 /* Host registers that hold guest registers inside a block (none is used otherwise: native
  * code calls nothing, so the caller-saved ones are free, and the trampoline saved the rest). */
@@ -251,12 +260,12 @@ typedef struct block {
     bool dirty[NCACHE];       /* written since it was loaded: memory is older */
     uint32_t used[NCACHE], clock;
     int8_t slot_of[33];
-    /* The branch whose delay slot is being compiled, for a bail there (its target). */
+    /* The branch whose delay slot is being compiled, for a step there (its target). */
     const decoded_insn_t *branch;
     enum { BT_STATIC, BT_REG, BT_COND_REG, BT_COND_AGAIN } btarget_kind;
     uint32_t taken;           /* the branch's static target */
-    bail_site_t bails[MAX_BAILS];
-    unsigned nbails;
+    step_site_t steps[MAX_STEPS];
+    unsigned nsteps;
 } block_t;
 
 static uint32_t pc_of(const block_t *k, unsigned index) { return k->vbase + 4 * index; }
@@ -268,8 +277,8 @@ static unsigned index_of(const block_t *k, const decoded_insn_t *e)
 /* ---- Guest registers ------------------------------------------------------------------
  * Inside a block guest registers live in the cache registers: read once from memory, then
  * written and read there. A written ("dirty") one goes back to memory (cpu->gpr) when its
- * cache register is taken for another, and at every way out: all of them before an exit,
- * and those dirty at a bail in its stub. So run_cached, tier 1 and the next block always
+ * cache register is taken for another, and at every way out: all of them before an exit or
+ * an in-line step, those dirty at a step stub's jump in the stub. So run_cached, tier 1 and the next block always
  * find memory up to date, and the cache starts empty at every block entry. $zero reads as
  * 0; writes to it were pointed at the sink, gpr[32], at decoding: the translator drops
  * them (the sink's contents are no architectural state). */
@@ -396,33 +405,150 @@ static x86_reg_t gpr_def_copy(block_t *k, unsigned d, unsigned s)
     return hd;
 }
 
-/* ---- Bails ------------------------------------------------------------------------------ */
+/* ---- Steps ------------------------------------------------------------------------------
+ * What native code cannot do inline, the interpreter does in place: a step (cpu_jit_step)
+ * runs the one instruction from the state in cpu_t, which the code stores first: the guest
+ * registers (written back), the PC, whether it is a delay slot (with its branch's target),
+ * and icount before it (jit_end - left - its run: the run was charged at the block's entry).
+ * Afterwards native code goes on after the instruction, its cache reloaded, unless the step
+ * says to leave (an exception, a jump, a mapping or mode change, an exit request, code
+ * rewritten): then run_cached resumes from cpu_t (JIT_EXIT_STATE). So a software-TLB miss,
+ * MMIO, an overflow, a trap, CP0 work and every instruction the translator does not know
+ * cost a call, not a return to run_cached, and the interpreter's code is the only code of
+ * their semantics. A step in a delay slot always leaves (the branch resolves in it). */
 
-/* Records a bail's jump with the guest registers its stub must write back. */
-static void bail_record(block_t *k, uint8_t *site, unsigned index)
+static void emit_btarget(block_t *k);
+
+/* Helpers for instructions common in exception handlers, called like cpu_jit_step (the
+ * same state stored first) but doing just their instruction, which they count: TLBWR and
+ * TLBWI (a Machine Check goes to its vector and leaves; a write that drops the current
+ * page's translation leaves), and ERET (always a jump: the helper says whether native code
+ * may follow it, see emit_eret). */
+static uint64_t tlb_write(cpu_t *cpu, bool random)
 {
-    if (!site || k->nbails == MAX_BAILS) {
+    uint32_t vpage = cpu->code_vpage;
+    cpu->icount++;                             /* counted before Random is read */
+    cpu_tlb_write(cpu, random ? cp0_random(cpu) : cpu->cp0.index & 0xF);
+    if (cpu->ctl == CTL_JUMP) {                /* Machine Check */
+        cpu_resolve_control(cpu);
+        return 1;
+    }
+    if (cpu->code_vpage == vpage)
+        return 0;
+    cpu->pc += 4;                              /* the page must be looked up again */
+    return 1;
+}
+
+static uint64_t jit_tlbwr(cpu_t *cpu) { return tlb_write(cpu, true); }
+static uint64_t jit_tlbwi(cpu_t *cpu) { return tlb_write(cpu, false); }
+
+static uint64_t jit_eret(cpu_t *cpu)
+{
+    cpu->icount++;
+    cpu_eret(cpu);
+    cpu_resolve_control(cpu);
+    return cpu->deadline <= cpu->icount;       /* an interrupt is due: back to cpu_run */
+}
+
+/* Stores the state the interpreter needs for entry `index` and calls cpu_jit_step; EAX is
+ * then 0 to go on. The cache registers must be written back. */
+static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *));
+static void emit_step_call(block_t *k, unsigned index)
+{
+    emit_helper_call(k, index, cpu_jit_step);
+}
+
+static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *))
+{
+    x86_buf_t *b = &k->b;
+    const decoded_insn_t *e = &k->page->insn[index];
+    bool ds = k->branch && index == index_of(k, k->branch) + 1;
+    x86_mov_mi(b, CPU_FIELD(pc), pc_of(k, index));
+    x86_mov_ri(b, X_RAX, ds);
+    x86_mov_mr(b, 1, CPU_FIELD(in_delay_slot), X_RAX);
+    x86_mov_mi(b, CPU_FIELD(ctl), ds ? CTL_DELAY_SLOT : CTL_NONE);
+    if (ds)
+        emit_btarget(k);
+    x86_mov_rm(b, true, X_RAX, CPU_FIELD(jit_end));
+    x86_alu_rr(b, X_SUB, true, X_RAX, X_R14);
+    x86_alu_ri(b, X_SUB, true, X_RAX, e->run);
+    x86_mov_mr(b, 8, CPU_FIELD(icount), X_RAX);
+    x86_mov_rr(b, true, X_RDI, X_RBX);
+    x86_mov_ri64(b, X_RAX, (uintptr_t)fn);
+    x86_call_r(b, X_RAX);
+    x86_test_rr(b, X_RAX, X_RAX);
+}
+
+/* The instruction at `index` stepped in line: everything cached goes back first, and
+ * nothing stays cached (the call takes the caller-saved registers). */
+static void emit_step_inline(block_t *k, unsigned index)
+{
+    cache_write_back(k);
+    emit_step_call(k, index);
+    if (k->branch && index == index_of(k, k->branch) + 1)
+        x86_jmp(&k->b, exit_state);
+    else
+        x86_jcc(&k->b, X_NE, exit_state);
+    cache_reset(k);
+}
+
+/* Records a jump to a step stub with the guest registers its stub must write back. */
+static void step_record(block_t *k, uint8_t *site, unsigned index)
+{
+    if (!site || k->nsteps == MAX_STEPS) {
         k->b.full = true;                       /* no room to record it: give up */
         return;
     }
-    bail_site_t *bs = &k->bails[k->nbails++];
-    *bs = (bail_site_t){ .site = site, .index = index };
+    step_site_t *st = &k->steps[k->nsteps++];
+    *st = (step_site_t){ .site = site, .index = index };
     for (unsigned s = 0; s < NCACHE; s++)
         if (k->cached[s] >= 0 && k->dirty[s]) {
-            bs->dirty_guest[bs->ndirty] = k->cached[s];
-            bs->dirty_slot[bs->ndirty++] = (int8_t)s;
+            st->dirty_guest[st->ndirty] = k->cached[s];
+            st->dirty_slot[st->ndirty++] = (int8_t)s;
         }
 }
 
-/* Leaves the block before entry `index` when the flags say `cc`. */
-static void bail_if(block_t *k, x86_cc_t cc, unsigned index)
+/* Steps entry `index` out of line (its slow path) when the flags say `cc`. */
+static void step_if(block_t *k, x86_cc_t cc, unsigned index)
 {
-    bail_record(k, x86_jcc(&k->b, cc, k->b.p), index);
+    step_record(k, x86_jcc(&k->b, cc, k->b.p), index);
 }
 
-static void bail_always(block_t *k, unsigned index)
+/* After entry `index`'s code: where its step stubs come back to, and what is cached there. */
+static void steps_finish(block_t *k, unsigned index)
 {
-    bail_record(k, x86_jmp(&k->b, k->b.p), index);
+    for (unsigned i = 0; i < k->nsteps; i++) {
+        step_site_t *st = &k->steps[i];
+        if (st->finished || st->index != index)
+            continue;
+        st->finished = true;
+        st->cont = k->b.p;
+        for (unsigned s = 0; s < NCACHE; s++)
+            if (k->cached[s] >= 0) {
+                st->map_guest[st->nmapped] = k->cached[s];
+                st->map_slot[st->nmapped++] = (int8_t)s;
+            }
+    }
+}
+
+static void emit_step_stubs(block_t *k)
+{
+    x86_buf_t *b = &k->b;
+    for (unsigned i = 0; i < k->nsteps; i++) {
+        const step_site_t *st = &k->steps[i];
+        x86_patch(st->site, b->p);
+        for (unsigned j = 0; j < st->ndirty; j++)
+            x86_mov_mr(b, 4, GPR(st->dirty_guest[j]), cache_regs[st->dirty_slot[j]]);
+        emit_step_call(k, st->index);
+        if (!st->finished) {                    /* a delay slot: the block ends in it */
+            x86_jmp(b, exit_state);
+            continue;
+        }
+        x86_jcc(b, X_NE, exit_state);
+        for (unsigned j = 0; j < st->nmapped; j++)
+            x86_mov_rm(b, false, cache_regs[st->map_slot[j]], GPR(st->map_guest[j]));
+        x86_jmp(b, st->cont);
+    }
 }
 
 /* ---- Instructions ----------------------------------------------------------------------- */
@@ -437,14 +563,14 @@ static void emit_ea(block_t *k, const decoded_insn_t *e)
 }
 
 /* The software-TLB lookup of EAX in the `write` or read table: on a hit RDX + RAX is the
- * host address; on a miss (or a misaligned address: the tag keeps its low bits) bails. */
+ * host address; on a miss (or a misaligned address: the tag keeps its low bits) steps. */
 static void emit_tlb(block_t *k, const decoded_insn_t *e, unsigned size, bool write)
 {
     x86_buf_t *b = &k->b;
     int32_t table = write ? (int32_t)offsetof(softtlb_set_t, write)
                           : (int32_t)offsetof(softtlb_set_t, read);
     emit_tlb_probe(b, table + (int32_t)offsetof(softtlb_entry_t, tag), size - 1);
-    bail_if(k, X_NE, index_of(k, e));
+    step_if(k, X_NE, index_of(k, e));
     x86_mov_rm(b, true, X_RDX,
                x86_mem(X_R15, X_RCX, table + (int32_t)offsetof(softtlb_entry_t, addend)));
 }
@@ -621,15 +747,15 @@ static void emit_div(block_t *k, const decoded_insn_t *e, bool sign)
     x86_mov_mr(b, 4, CPU_FIELD(hi), X_RDX);
 }
 
-/* Bails when the trap condition `cc` holds for rs against rt or the immediate. */
+/* Steps (which traps) when the trap condition `cc` holds for rs against rt or imm. */
 static void emit_trap(block_t *k, const decoded_insn_t *e, x86_cc_t cc, bool imm)
 {
     emit_cmp(k, e->rs, imm ? -1 : (int)e->rt, e->imm);
-    bail_if(k, cc, index_of(k, e));
+    step_if(k, cc, index_of(k, e));
 }
 
 /* ADD, ADDI, SUB: the result is written only when it did not overflow; on overflow the
- * instruction bails and tier 1 raises the exception. */
+ * instruction is stepped, and the interpreter raises the exception. */
 static void emit_trapping(block_t *k, const decoded_insn_t *e, x86_alu_t op, bool imm)
 {
     gpr_load(k, X_RAX, e->rs);
@@ -637,11 +763,74 @@ static void emit_trapping(block_t *k, const decoded_insn_t *e, x86_alu_t op, boo
         x86_alu_ri(&k->b, op, false, X_RAX, (int32_t)e->imm);
     else
         gpr_alu(k, op, X_RAX, e->rt);
-    bail_if(k, X_O, index_of(k, e));
+    step_if(k, X_O, index_of(k, e));
     gpr_set(k, imm ? e->rt : e->rd, X_RAX);
 }
 
 static uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
+
+/* Steps the instruction (which raises Coprocessor Unusable) unless CP0 is usable: kernel
+ * mode, or Status.CU0 (interp.c's cop0_usable). */
+static void emit_cop0_check(block_t *k, const decoded_insn_t *e)
+{
+    x86_buf_t *b = &k->b;
+    x86_alu_mi(b, X_CMP, CPU_FIELD(mode), MODE_KERNEL_ERL);
+    uint8_t *usable = x86_jcc(b, X_BE, b->p);
+    x86_test_mi(b, CPU_FIELD(cp0.status), ST_CU0);
+    step_if(k, X_E, index_of(k, e));
+    if (usable)
+        x86_patch(usable, b->p);
+}
+
+/* MFC0 and MTC0 of registers that are plain fields (cp0_describe); false for the others. */
+static bool emit_cp0_move(block_t *k, const decoded_insn_t *e)
+{
+    x86_buf_t *b = &k->b;
+    cp0_access_t a = cp0_describe(e->rd, e->imm);
+    if (e->op == OP_mfc0) {
+        if (a.kind == CP0_OTHER)
+            return false;
+        emit_cop0_check(k, e);
+        if (a.kind == CP0_CONST) {
+            gpr_set_imm(k, e->rt, a.value);
+        } else {
+            x86_mov_rm(b, false, X_RAX, x86_mem(X_RBX, X_NONE, (int32_t)a.offset));
+            gpr_set(k, e->rt, X_RAX);
+        }
+        return true;
+    }
+    if (a.kind != CP0_FIELD || !a.write_mask)
+        return false;
+    emit_cop0_check(k, e);
+    x86_mem_t field = x86_mem(X_RBX, X_NONE, (int32_t)a.offset);
+    gpr_load(k, X_RAX, e->rt);
+    if (a.write_mask != ~0u) {
+        x86_alu_ri(b, X_AND, false, X_RAX, (int32_t)a.write_mask);
+        x86_mov_rm(b, false, X_RCX, field);
+        x86_alu_ri(b, X_AND, false, X_RCX, (int32_t)~a.write_mask);
+        x86_alu_rr(b, X_OR, false, X_RAX, X_RCX);
+    }
+    x86_mov_mr(b, 4, field, X_RAX);
+    return true;
+}
+
+/* ERET: the helper does it; then, unless an interrupt is due, on to the target in native
+ * code with the new mode's software TLB, the rest of the run refunded (ERET does not end a
+ * run, but nothing after it in the run executes). */
+static void emit_eret(block_t *k, const decoded_insn_t *e)
+{
+    x86_buf_t *b = &k->b;
+    emit_cop0_check(k, e);
+    cache_write_back(k);
+    emit_helper_call(k, index_of(k, e), jit_eret);
+    x86_jcc(b, X_NE, exit_state);
+    if (e->run > 1)
+        x86_alu_ri(b, X_ADD, true, X_R14, e->run - 1);
+    x86_mov_rm(b, true, X_R15, CPU_FIELD(stlb));
+    x86_mov_rm(b, false, X_RAX, CPU_FIELD(pc));
+    x86_jmp(b, exit_lookup);
+    cache_reset(k);
+}
 
 /* One instruction that is not a branch; false when the translator does not know it. */
 static bool emit_insn(block_t *k, const decoded_insn_t *e)
@@ -785,6 +974,29 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     case OP_tgeiu: emit_trap(k, e, X_AE, true); return true;
     case OP_tlti: emit_trap(k, e, X_L, true); return true;
     case OP_tltiu: emit_trap(k, e, X_B, true); return true;
+
+    case OP_mfc0: case OP_mtc0:
+        return emit_cp0_move(k, e);
+    case OP_tlbwr: case OP_tlbwi:
+        if (k->branch)                        /* a delay slot: the generic step */
+            return false;
+        emit_cop0_check(k, e);
+        cache_write_back(k);
+        emit_helper_call(k, index_of(k, e), e->op == OP_tlbwr ? jit_tlbwr : jit_tlbwi);
+        x86_jcc(b, X_NE, exit_state);
+        cache_reset(k);
+        return true;
+    case OP_eret:
+        if (k->branch)
+            return false;
+        emit_eret(k, e);
+        return true;
+    case OP_di:                               /* rt = Status; IE off (no exit needed) */
+        emit_cop0_check(k, e);
+        x86_mov_rm(b, false, X_RAX, CPU_FIELD(cp0.status));
+        gpr_set(k, e->rt, X_RAX);
+        x86_alu_mi(b, X_AND, CPU_FIELD(cp0.status), (int32_t)~ST_IE);
+        return true;
     default:
         return false;
     }
@@ -818,7 +1030,7 @@ static int dest_of(const decoded_insn_t *e)
 
 /* Compares for a conditional branch; returns the condition under which it is taken. In a
  * stub (`in_stub`) the guest registers are read from memory: a stub is placed after the
- * block, where the cache's state at compile time is not the state at the bail. */
+ * block, where the cache's state at compile time is not the state at the step. */
 static x86_cc_t emit_cond(block_t *k, const decoded_insn_t *e, bool in_stub)
 {
     x86_buf_t *b = &k->b;
@@ -866,7 +1078,8 @@ static void emit_exit_static(block_t *k, uint32_t target)
     x86_jmp(b, exit_lookup);
 }
 
-/* The branch's target for a bail in its delay slot (which has not changed anything). */
+/* cpu->target: the branch's target, for a step of its delay slot (which has not changed
+ * anything yet). */
 static void emit_btarget(block_t *k)
 {
     x86_buf_t *b = &k->b;
@@ -874,10 +1087,10 @@ static void emit_btarget(block_t *k)
     uint32_t fall = pc_of(k, index_of(k, br)) + 8;
     switch (k->btarget_kind) {
     case BT_STATIC:
-        x86_mov_mi(b, CPU_FIELD(jit_exit.btarget), k->taken);
+        x86_mov_mi(b, CPU_FIELD(target), k->taken);
         return;
     case BT_REG:
-        x86_mov_mr(b, 4, CPU_FIELD(jit_exit.btarget), X_R12);
+        x86_mov_mr(b, 4, CPU_FIELD(target), X_R12);
         return;
     case BT_COND_REG:
         x86_mov_ri(b, X_RAX, fall);
@@ -893,14 +1106,22 @@ static void emit_btarget(block_t *k)
         break;
     }
     }
-    x86_mov_mr(b, 4, CPU_FIELD(jit_exit.btarget), X_RAX);
+    x86_mov_mr(b, 4, CPU_FIELD(target), X_RAX);
 }
 
-/* The delay slot at `ds`; a slot the translator does not know bails (tier 1 runs it). */
+/* One instruction that is not a branch: its code, or a step. */
+static void emit_one(block_t *k, const decoded_insn_t *e)
+{
+    if (!emit_insn(k, e))
+        emit_step_inline(k, index_of(k, e));
+    steps_finish(k, index_of(k, e));
+}
+
+/* The delay slot at `ds` (steps in it leave the block: see "Steps"). */
 static void emit_delay_slot(block_t *k, const decoded_insn_t *ds)
 {
     if (!emit_insn(k, ds))
-        bail_always(k, index_of(k, ds));
+        emit_step_inline(k, index_of(k, ds));
 }
 
 /* A branch at `e` (its delay slot is the next entry, the run's last), and the exits. */
@@ -979,25 +1200,6 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
     emit_exit_static(k, k->taken);
 }
 
-/* The stubs the bails jump to: write back what only cache registers held there, refund
- * what did not run, say where to go on, leave. */
-static void emit_bail_stubs(block_t *k)
-{
-    x86_buf_t *b = &k->b;
-    for (unsigned i = 0; i < k->nbails; i++) {
-        const bail_site_t *bs = &k->bails[i];
-        const decoded_insn_t *e = &k->page->insn[bs->index];
-        x86_patch(bs->site, b->p);
-        for (unsigned j = 0; j < bs->ndirty; j++)
-            x86_mov_mr(b, 4, GPR(bs->dirty_guest[j]), cache_regs[bs->dirty_slot[j]]);
-        x86_alu_ri(b, X_ADD, true, X_R14, e->run);
-        x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(k, bs->index));
-        if (k->branch && bs->index == index_of(k, k->branch) + 1)
-            emit_btarget(k);
-        x86_jmp(b, exit_bail);
-    }
-}
-
 static jit_page_t *page_code(code_page_t *page, uint32_t vbase)
 {
     jit_page_t *j = page->jit;
@@ -1042,17 +1244,16 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
             /* Its slot must be the run's last entry, on this page, not a branch. */
             if ((e->flags & INSN_END) || e[1].op == OP_PAGE_END ||
                 (e[1].flags & (INSN_DS | INSN_STEP)) != INSN_DS) {
-                bail_always(&k, i);
+                emit_step_inline(&k, i);            /* a step of a branch always leaves */
+                x86_jmp(b, exit_state);
+                translated++;
                 break;
             }
             emit_branch(&k, e);
             translated++;
             break;
         }
-        if (!emit_insn(&k, e)) {
-            bail_always(&k, i);
-            break;
-        }
+        emit_one(&k, e);
         translated++;
         if (e->flags & INSN_END) {
             cache_write_back(&k);
@@ -1068,7 +1269,7 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
     x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(&k, index));
     x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
     x86_jmp(b, exit_jump);
-    emit_bail_stubs(&k);
+    emit_step_stubs(&k);
     if (b->full)
         return NULL;
     if (log_enabled(LOG_OUT_ASM))

@@ -195,6 +195,12 @@ void x86_test_rr64(x86_buf_t *b, x86_reg_t a, x86_reg_t c)
     op_reg(b, true, 0x85, c, a, false);
 }
 
+void x86_test_mi(x86_buf_t *b, x86_mem_t m, uint32_t imm)
+{
+    op_mem(b, false, 0xF7, 0, m, false);
+    u32(b, imm);
+}
+
 void x86_shift_ri(x86_buf_t *b, x86_shift_t op, bool w64, x86_reg_t r, unsigned count)
 {
     op_reg(b, w64, count == 1 ? 0xD1 : 0xC1, op, r, false);
@@ -277,6 +283,11 @@ uint8_t *x86_jcc(x86_buf_t *b, x86_cc_t cc, const uint8_t *target)
 void x86_jmp_r(x86_buf_t *b, x86_reg_t r)
 {
     op_reg(b, false, 0xFF, 4, r, false);
+}
+
+void x86_call_r(x86_buf_t *b, x86_reg_t r)
+{
+    op_reg(b, false, 0xFF, 2, r, false);
 }
 
 void x86_push(x86_buf_t *b, x86_reg_t r)

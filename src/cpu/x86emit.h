@@ -76,6 +76,7 @@ void x86_alu_ri(x86_buf_t *b, x86_alu_t op, bool w64, x86_reg_t dst, int32_t imm
 void x86_alu_mi(x86_buf_t *b, x86_alu_t op, x86_mem_t m, int32_t imm);     /* dword */
 void x86_test_rr(x86_buf_t *b, x86_reg_t a, x86_reg_t c);                   /* 32-bit */
 void x86_test_rr64(x86_buf_t *b, x86_reg_t a, x86_reg_t c);
+void x86_test_mi(x86_buf_t *b, x86_mem_t m, uint32_t imm);                 /* dword */
 void x86_shift_ri(x86_buf_t *b, x86_shift_t op, bool w64, x86_reg_t r, unsigned count);
 void x86_shift_cl(x86_buf_t *b, x86_shift_t op, x86_reg_t r);              /* 32-bit, by CL */
 void x86_not(x86_buf_t *b, x86_reg_t r);
@@ -92,6 +93,7 @@ void x86_cmov(x86_buf_t *b, x86_cc_t cc, x86_reg_t dst, x86_reg_t src);    /* 32
 uint8_t *x86_jmp(x86_buf_t *b, const uint8_t *target);
 uint8_t *x86_jcc(x86_buf_t *b, x86_cc_t cc, const uint8_t *target);
 void x86_jmp_r(x86_buf_t *b, x86_reg_t r);
+void x86_call_r(x86_buf_t *b, x86_reg_t r);
 void x86_push(x86_buf_t *b, x86_reg_t r);
 void x86_pop(x86_buf_t *b, x86_reg_t r);
 void x86_ret(x86_buf_t *b);

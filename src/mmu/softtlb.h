@@ -45,8 +45,9 @@ static inline unsigned softtlb_index(uint32_t vaddr)
 }
 
 void softtlb_flush(softtlb_set_t *set);
-/* Drops the entries for the virtual pages in [start, start + len) (start page-aligned); a
- * range wider than the table flushes the set. */
-void softtlb_invalidate(softtlb_set_t *set, uint32_t start, uint32_t len);
+/* Drops the entries for the virtual pages in [start, start + len) (start page-aligned) from
+ * the `nsets` sets at `sets`; a range wider than the table flushes them. (A TLB write does
+ * this for two small ranges in every mode's set: one call each, the page loop outside.) */
+void softtlb_invalidate(softtlb_set_t *sets, unsigned nsets, uint32_t start, uint32_t len);
 
 #endif

@@ -475,6 +475,54 @@ static void test_wait_and_wake(void **state)
     assert_int_equal(cpu->cp0.epc, CODE_VA + 4);
 }
 
+/* cp0_describe (tier 2 does the plain moves in line) against cp0_read and cp0_write, for
+ * every register and select: a CP0_FIELD reads its field and, when it has a write mask,
+ * is written as (old & ~mask) | (v & mask) and nothing else; a CP0_CONST reads its value
+ * and ignores writes. Values are a mix of patterns, written through cp0_write first so
+ * the state is one the CPU can have. */
+static void test_describe_agrees(void **state)
+{
+    machine_t *m = *state;
+    cpu_t *cpu = m->cpu;
+    static const uint32_t values[] = { 0xFFFFFFFFu, 0, 0xA5A5A5A5u, 0x5A5A5A5Au, 0x12345678u };
+    unsigned fields = 0, consts = 0;
+    for (unsigned reg = 0; reg < 32; reg++) {
+        for (unsigned sel = 0; sel < 8; sel++) {
+            cp0_access_t a = cp0_describe(reg, sel);
+            if (a.kind == CP0_OTHER)
+                continue;
+            for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+                cpu_t before;
+                if (a.kind == CP0_CONST) {
+                    consts++;
+                    assert_int_equal(cp0_read(cpu, reg, sel), a.value);
+                    before = *cpu;
+                    cp0_write(cpu, reg, sel, values[i]);
+                    assert_memory_equal(&before.cp0, &cpu->cp0, sizeof(cpu->cp0));
+                    continue;
+                }
+                fields++;
+                uint32_t *field = (uint32_t *)((uint8_t *)cpu + a.offset);
+                assert_int_equal(cp0_read(cpu, reg, sel), *field);
+                if (!a.write_mask)
+                    continue;
+                uint32_t v = values[(i + 2) % 5] ^ (reg * 0x01010101u);
+                uint32_t want = (*field & ~a.write_mask) | (v & a.write_mask);
+                before = *cpu;
+                cp0_write(cpu, reg, sel, v);
+                assert_int_equal(*field, want);
+                uint32_t *was = (uint32_t *)((uint8_t *)&before + a.offset);   /* the rest */
+                *was = want;
+                assert_memory_equal(&before.cp0, &cpu->cp0, sizeof(cpu->cp0));
+                assert_int_equal(before.deadline, cpu->deadline);
+                cp0_write(cpu, reg, sel, values[i]);   /* the next round starts elsewhere */
+            }
+        }
+    }
+    assert_true(fields > 100);
+    assert_true(consts > 10);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -498,6 +546,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hw_irq_lines_in_cause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hw_interrupt_taken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wait_and_wake, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_describe_agrees, setup, teardown),
     };
     return cmocka_run_group_tests_name("cp0", tests, NULL, NULL);
 }
