@@ -154,8 +154,15 @@ uint32_t cp0_random(const cpu_t *cpu)
     uint32_t wired = cpu->cp0.wired;
     if (wired >= TLB_ENTRIES)
         return TLB_ENTRIES - 1;
+    /* How Random moves is the implementation's choice (Vol. III 9.3). A count-down by one
+     * per instruction picks the same entry for every refill of a loop whose misses come a
+     * multiple of 16 instructions apart, and such a loop then evicts the entry it just
+     * wrote, again and again: so a hash of the instructions since Wired was written (0 for
+     * none: Random starts at its upper bound), well spread for any fixed stride. */
     uint64_t span = TLB_ENTRIES - wired;
-    return TLB_ENTRIES - 1 - (uint32_t)((cpu->icount - cpu->cp0.random_base) % span);
+    uint64_t n = cpu->icount - cpu->cp0.random_base;
+    uint32_t h = (uint32_t)((n * 0x9E3779B97F4A7C15ull) >> 32);
+    return TLB_ENTRIES - 1 - (uint32_t)(h % span);
 }
 
 /* ---- Interrupts --------------------------------------------------------------------- */
