@@ -7,6 +7,12 @@
 
 /* interp.c */
 void insn_translate(const mips_insn_t *in, decoded_insn_t *d);
+/* The general register a decoded instruction writes (32, the sink, for $zero), -1 for none:
+ * the destination-only registers insn_translate knows; not SC's rt (also an operand) nor a
+ * branch's link. */
+int insn_written_gpr(const decoded_insn_t *d);
+/* The low `bits` bits set (all of them from 32 on). */
+static inline uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
 /* Runs instructions until icount reaches cpu->deadline. */
 void cpu_execute(cpu_t *cpu);
 void cpu_resolve_control(cpu_t *cpu);

@@ -40,7 +40,6 @@ static inline uint32_t rotr32(uint32_t v, unsigned n)
     n &= 31;
     return n ? (v >> n) | (v << (32 - n)) : v;
 }
-static inline uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
 static inline uint64_t acc_get(const cpu_t *cpu) { return ((uint64_t)cpu->hi << 32) | cpu->lo; }
 static inline void acc_set(cpu_t *cpu, uint64_t v) { cpu->hi = (uint32_t)(v >> 32); cpu->lo = (uint32_t)v; }
 static inline bool cop0_usable(const cpu_t *cpu)
@@ -212,6 +211,12 @@ static bool writes_rt(enum mips_op op)
     default:
         return false;
     }
+}
+
+int insn_written_gpr(const decoded_insn_t *d)
+{
+    enum mips_op op = (enum mips_op)d->op;
+    return writes_rd(op) ? d->rd : writes_rt(op) ? d->rt : -1;
 }
 
 void insn_translate(const mips_insn_t *in, decoded_insn_t *d)
@@ -470,7 +475,7 @@ static void run_cached(cpu_t *cpu)
     uint32_t btarget = cpu->target;  /* the target of the branch whose delay slot runs */
     uint32_t target, pc;
     uint64_t lkey;
-    const bool jit = cpu->accel == CPU_ACCEL_JIT && (jit_buffer || jit_available());
+    const bool jit = cpu->accel == CPU_ACCEL_JIT && jit_available();
     const uint8_t *native;
 
     if (UNLIKELY(link_owner != cpu)) {   /* links made by another CPU's translations */

@@ -204,7 +204,7 @@ static void emit_shared(void)
     free_at = code_start;
 }
 
-bool jit_available(void)
+bool jit_start(void)
 {
     if (!init_done) {
         init_done = true;
@@ -450,14 +450,8 @@ static uint64_t jit_eret(cpu_t *cpu)
     return cpu->deadline <= cpu->icount;       /* an interrupt is due: back to cpu_run */
 }
 
-/* Stores the state the interpreter needs for entry `index` and calls cpu_jit_step; EAX is
- * then 0 to go on. The cache registers must be written back. */
-static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *));
-static void emit_step_call(block_t *k, unsigned index)
-{
-    emit_helper_call(k, index, cpu_jit_step);
-}
-
+/* Stores the state the interpreter needs for entry `index` and calls `fn`, cpu_jit_step or
+ * a helper above; EAX is then 0 to go on. The cache registers must be written back. */
 static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *))
 {
     x86_buf_t *b = &k->b;
@@ -477,6 +471,11 @@ static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *)
     x86_mov_ri64(b, X_RAX, (uintptr_t)fn);
     x86_call_r(b, X_RAX);
     x86_test_rr(b, X_RAX, X_RAX);
+}
+
+static void emit_step_call(block_t *k, unsigned index)
+{
+    emit_helper_call(k, index, cpu_jit_step);
 }
 
 /* The instruction at `index` stepped in line: everything cached goes back first, and
@@ -767,8 +766,6 @@ static void emit_trapping(block_t *k, const decoded_insn_t *e, x86_alu_t op, boo
     gpr_set(k, imm ? e->rt : e->rd, X_RAX);
 }
 
-static uint32_t low_mask(unsigned bits) { return bits >= 32 ? ~0u : (1u << bits) - 1; }
-
 /* Steps the instruction (which raises Coprocessor Unusable) unless CP0 is usable: kernel
  * mode, or Status.CU0 (interp.c's cop0_usable). */
 static void emit_cop0_check(block_t *k, const decoded_insn_t *e)
@@ -1002,32 +999,6 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     }
 }
 
-/* The guest register an instruction writes, -1 for none, -2 when not known here. */
-static int dest_of(const decoded_insn_t *e)
-{
-    switch (e->op) {
-    case OP_nop: case OP_pref: case OP_sync: case OP_synci:
-    case OP_sb: case OP_sh: case OP_sw: case OP_mthi: case OP_mtlo: case OP_mult:
-    case OP_multu: case OP_madd: case OP_maddu: case OP_msub: case OP_msubu: case OP_div:
-    case OP_divu: case OP_teq: case OP_tne: case OP_tge: case OP_tgeu: case OP_tlt:
-    case OP_tltu: case OP_teqi: case OP_tnei: case OP_tgei: case OP_tgeiu: case OP_tlti:
-    case OP_tltiu:
-        return -1;
-    case OP_addu: case OP_subu: case OP_and: case OP_or: case OP_xor: case OP_nor:
-    case OP_slt: case OP_sltu: case OP_movz: case OP_movn: case OP_add: case OP_sub:
-    case OP_sll: case OP_srl: case OP_sra: case OP_rotr: case OP_sllv: case OP_srlv:
-    case OP_srav: case OP_rotrv: case OP_mfhi: case OP_mflo: case OP_mul: case OP_clz:
-    case OP_clo: case OP_seb: case OP_seh: case OP_wsbh:
-        return e->rd;
-    case OP_addiu: case OP_andi: case OP_ori: case OP_xori: case OP_lui: case OP_slti:
-    case OP_sltiu: case OP_addi: case OP_ext: case OP_ins: case OP_lb: case OP_lbu:
-    case OP_lh: case OP_lhu: case OP_lw:
-        return e->rt;
-    default:
-        return -2;
-    }
-}
-
 /* Compares for a conditional branch; returns the condition under which it is taken. In a
  * stub (`in_stub`) the guest registers are read from memory: a stub is placed after the
  * block, where the cache's state at compile time is not the state at the step. */
@@ -1174,10 +1145,12 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         emit_exit_static(k, pc + 8);
         return;
     }
-    int ds_dest = dest_of(ds);
+    int ds_dest = insn_written_gpr(ds);
     uint8_t *taken;
-    if (!link && ds_dest != -2 && ds_dest != e->rs && ds_dest != e->rt) {
-        /* The slot leaves the branch's registers alone: compare after it. */
+    if (!link && ds_dest != e->rs && ds_dest != e->rt) {
+        /* The slot leaves the branch's registers alone: compare after it. (A slot that
+         * writes a register insn_written_gpr does not name, SC, is stepped, and a step in
+         * a slot leaves the block before the compare.) */
         k->btarget_kind = BT_COND_AGAIN;
         emit_delay_slot(k, ds);
         x86_cc_t cc = emit_cond(k, e, false);
@@ -1284,7 +1257,7 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
 
 #else   /* not x86-64: tier 2 is tier 1 */
 
-bool jit_available(void) { return false; }
+bool jit_start(void) { return false; }
 
 int64_t jit_run(cpu_t *cpu, const uint8_t *code, int64_t left)
 {

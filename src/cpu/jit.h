@@ -26,8 +26,11 @@ typedef struct jit_page {
 extern uint8_t *jit_buffer;
 extern uint64_t jit_generation;
 
-/* True when this host can run native code (x86-64 and the buffer could be mapped). */
-bool jit_available(void);
+/* Maps the code buffer the first time; true when this host can run native code (x86-64,
+ * and the buffer could be mapped). */
+bool jit_start(void);
+/* The same, without a call once the buffer exists (run_cached asks on every entry). */
+static inline bool jit_available(void) { return jit_buffer || jit_start(); }
 
 /* The native code for entry `index` of `page` at virtual page `vbase`, or NULL. */
 static inline const uint8_t *jit_lookup(const code_page_t *page, unsigned index,

@@ -124,11 +124,6 @@ void x86_movsx_rm(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_mem_t m)
     op_mem(b, false, size == 1 ? 0x0FBE : 0x0FBF, dst, m, false);
 }
 
-void x86_movsxd_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
-{
-    op_mem(b, true, 0x63, dst, m, false);
-}
-
 void x86_movsx_rr(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_reg_t src)
 {
     op_reg(b, false, size == 1 ? 0x0FBE : 0x0FBF, dst, src, size == 1);
@@ -137,11 +132,6 @@ void x86_movsx_rr(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_reg_t src)
 void x86_movsxd_rr(x86_buf_t *b, x86_reg_t dst, x86_reg_t src)
 {
     op_reg(b, true, 0x63, dst, src, false);
-}
-
-void x86_lea(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
-{
-    op_mem(b, true, 0x8D, dst, m, false);
 }
 
 void x86_lea32(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
@@ -221,11 +211,6 @@ void x86_not(x86_buf_t *b, x86_reg_t r)
 void x86_imul_rr(x86_buf_t *b, bool w64, x86_reg_t dst, x86_reg_t src)
 {
     op_reg(b, w64, 0x0FAF, dst, src, false);
-}
-
-void x86_imul_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m)
-{
-    op_mem(b, false, 0x0FAF, dst, m, false);
 }
 
 void x86_div(x86_buf_t *b, bool is_signed, x86_reg_t divisor)

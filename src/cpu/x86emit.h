@@ -57,14 +57,12 @@ void x86_mov_mr(x86_buf_t *b, unsigned size, x86_mem_t m, x86_reg_t src); /* sto
 void x86_mov_ri(x86_buf_t *b, x86_reg_t dst, uint32_t imm);               /* zero-extends */
 void x86_mov_ri64(x86_buf_t *b, x86_reg_t dst, uint64_t imm);
 void x86_mov_mi(x86_buf_t *b, x86_mem_t m, uint32_t imm);                  /* dword store */
-/* Loads of 1 or 2 bytes, zero- or sign-extended to 32 bits; and MOVSXD (32 -> 64). */
+/* Loads of 1 or 2 bytes, zero- or sign-extended to 32 bits. */
 void x86_movzx_rm(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_mem_t m);
 void x86_movsx_rm(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_mem_t m);
-void x86_movsxd_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);
 /* The same from registers: the low byte or word of src; MOVSXD dst, src32. */
 void x86_movsx_rr(x86_buf_t *b, unsigned size, x86_reg_t dst, x86_reg_t src);
 void x86_movsxd_rr(x86_buf_t *b, x86_reg_t dst, x86_reg_t src);
-void x86_lea(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);
 void x86_lea32(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);   /* 32-bit result */
 /* LEA dst, [RIP + (target - end of this instruction)]. */
 void x86_lea_rip(x86_buf_t *b, x86_reg_t dst, const uint8_t *target);
@@ -81,7 +79,6 @@ void x86_shift_ri(x86_buf_t *b, x86_shift_t op, bool w64, x86_reg_t r, unsigned 
 void x86_shift_cl(x86_buf_t *b, x86_shift_t op, x86_reg_t r);              /* 32-bit, by CL */
 void x86_not(x86_buf_t *b, x86_reg_t r);
 void x86_imul_rr(x86_buf_t *b, bool w64, x86_reg_t dst, x86_reg_t src);
-void x86_imul_rm(x86_buf_t *b, x86_reg_t dst, x86_mem_t m);                /* 32-bit */
 void x86_div(x86_buf_t *b, bool is_signed, x86_reg_t divisor);  /* EDX:EAX / r32 */
 void x86_cdq(x86_buf_t *b);
 void x86_bsr(x86_buf_t *b, x86_reg_t dst, x86_reg_t src);

@@ -30,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/trace.h"
+
 const char *const reg_names[32] = {
     "zero", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4", "t5",
     "t6", "t7", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9", "k0", "k1",
@@ -960,25 +962,7 @@ void check_sequence(const seq_t *s, uint64_t index, const char *prog)
 
 const char *exc_name(int exc)
 {
-    switch (exc) {
-    case -1: return "none";
-    case EXC_ADEL: return "AdEL";
-    case EXC_ADES: return "AdES";
-    case EXC_SYS: return "Sys";
-    case EXC_BP: return "Bp";
-    case EXC_RI: return "RI";
-    case EXC_CPU: return "CpU";
-    case EXC_OV: return "Ov";
-    case EXC_TR: return "Tr";
-    case EXC_INT: return "Int";
-    case EXC_MOD: return "Mod";
-    case EXC_TLBL: return "TLBL";
-    case EXC_TLBS: return "TLBS";
-    case EXC_IBE: return "IBE";
-    case EXC_DBE: return "DBE";
-    case EXC_MCHECK: return "MCheck";
-    default: return "?";
-    }
+    return exc == -1 ? "none" : exception_name(exc);
 }
 
 
