@@ -91,6 +91,8 @@ void cpu_flush_translations(cpu_t *cpu)
 {
     for (int m = 0; m < MODE_COUNT; m++)
         softtlb_flush(&cpu->softtlb[m]);
+    memset(cpu->tlb_filled, 0, sizeof(cpu->tlb_filled));
+    cpu->tlb_shadows = 0;
     cpu->code_vpage = CODE_VPAGE_NONE;
     code_links_invalidate();
 }
@@ -230,6 +232,7 @@ void cpu_exception(cpu_t *cpu, int code, uint32_t badvaddr)
     uint32_t epc = cpu->in_delay_slot ? cpu->pc - 4 : cpu->pc;
     uint32_t vector;
 
+    cpu->stats.exceptions[cpu_stat_exception_index(code)]++;
     if (code == EXC_DEBUG_BP) {
         /* SDBBP with no probe: Debug Mode at the debug vector (EJTAG, ProbEn = 0). */
         c->depc = epc;
@@ -313,7 +316,67 @@ void cpu_tlb_read(cpu_t *cpu)
     set_entryhi(cpu, e->entryhi);
 }
 
-void cpu_tlb_write(cpu_t *cpu, unsigned index)
+/* ---- What the software TLB holds of the TLB ------------------------------------------
+ * Translations made through a TLB entry sit in the software-TLB tables cpu->tlb_filled
+ * names for it. When TLBWR replaces the entry, they stay, as a shadow of it: TLBWR is how
+ * refill handlers write, picking the entry at random, while the page tables still say what
+ * the replaced entry said. A loop over more pages than the 16 entries map then stops taking
+ * a refill on almost every access (busybox gzip spent 5x QEMU's time refilling); QEMU keeps
+ * replaced entries the same way. Only a count of refills can tell, and whatever could show a
+ * shadow drops it first: TLBP finding no entry drops the shadows it would have matched;
+ * TLBWI, which rewrites an entry the guest chose (a page table entry changed), drops all;
+ * a new entry drops the shadows it overlaps, so the software TLB agrees with the TLB wherever
+ * the TLB maps; and an ASID change flushes everything. */
+
+static void entry_range(const tlb_entry_t *e, uint32_t *base, uint32_t *span)
+{
+    *span = (e->pagemask | 0x1FFFu) + 1;      /* both pages of the pair */
+    *base = e->entryhi & ~(e->pagemask | 0x1FFFu);
+}
+
+static void drop_translations(cpu_t *cpu, const tlb_entry_t *e, uint32_t lanes)
+{
+    uint32_t base, span;
+    entry_range(e, &base, &span);
+    softtlb_invalidate(cpu->softtlb, lanes, base, span);
+    /* The page the CPU runs from keeps its translation unless it is one of those (a refill
+     * handler in kseg0 goes on without a lookup). */
+    if (cpu->code_vpage - base < span)
+        cpu->code_vpage = CODE_VPAGE_NONE;
+    code_links_invalidate();
+}
+
+static void shadow_drop(cpu_t *cpu, unsigned i)
+{
+    drop_translations(cpu, &cpu->tlb_shadow[i].entry, cpu->tlb_shadow[i].lanes);
+    cpu->tlb_shadow[i] = cpu->tlb_shadow[--cpu->tlb_shadows];
+}
+
+static void shadow_drop_all(cpu_t *cpu)
+{
+    while (cpu->tlb_shadows)
+        shadow_drop(cpu, cpu->tlb_shadows - 1);
+}
+
+static void shadow_add(cpu_t *cpu, const tlb_entry_t *e, uint16_t lanes)
+{
+    if (cpu->tlb_shadows == TLB_SHADOWS) {
+        cpu->tlb_shadow_victim = (cpu->tlb_shadow_victim + 1) % TLB_SHADOWS;
+        shadow_drop(cpu, cpu->tlb_shadow_victim);
+    }
+    cpu->tlb_shadow[cpu->tlb_shadows++] = (struct tlb_shadow){ *e, lanes };
+}
+
+static bool ranges_overlap(const tlb_entry_t *a, const tlb_entry_t *b)
+{
+    uint32_t a_base, a_span, b_base, b_span;
+    entry_range(a, &a_base, &a_span);
+    entry_range(b, &b_base, &b_span);
+    return (uint64_t)a_base < (uint64_t)b_base + b_span &&
+           (uint64_t)b_base < (uint64_t)a_base + a_span;
+}
+
+static void tlb_write(cpu_t *cpu, unsigned index, bool random)
 {
     cp0_t *c = &cpu->cp0;
     tlb_entry_t e = {
@@ -328,35 +391,56 @@ void cpu_tlb_write(cpu_t *cpu, unsigned index)
         cpu_exception(cpu, EXC_MCHECK, 0);
         return;
     }
-    /* Translations that can be stale: those made through the entry being overwritten,
-     * and those of the new entry's pages. A new entry with both pages invalid may overlap
-     * a valid one (tlb_overlaps lets it), and lookups take the first match: written at a
-     * lower index, it shadows the valid entry, whose translations the software TLB may
-     * hold. (The software TLB never holds another ASID's translations.) */
+    if (!random)
+        shadow_drop_all(cpu);
     const tlb_entry_t *old = &cpu->tlb[index];
-    uint32_t page_span = (old->pagemask | 0x1FFFu) + 1;      /* both pages of the pair */
-    uint32_t base = old->entryhi & ~(old->pagemask | 0x1FFFu);
-    uint32_t new_span = (e.pagemask | 0x1FFFu) + 1;
-    uint32_t new_base = e.entryhi & ~(e.pagemask | 0x1FFFu);
-    softtlb_invalidate(cpu->softtlb, MODE_COUNT, base, page_span);
-    if (new_base != base || new_span != page_span)
-        softtlb_invalidate(cpu->softtlb, MODE_COUNT, new_base, new_span);
-    /* The page the CPU runs from keeps its translation unless it is one of those (a refill
-     * handler in kseg0 goes on without a lookup). */
-    if (cpu->code_vpage - base < page_span || cpu->code_vpage - new_base < new_span)
-        cpu->code_vpage = CODE_VPAGE_NONE;
-    code_links_invalidate();
+    uint16_t lanes = cpu->tlb_filled[index];
+    if (lanes) {
+        if (random)
+            shadow_add(cpu, old, lanes);
+        else
+            drop_translations(cpu, old, lanes);
+        cpu->tlb_filled[index] = 0;
+    }
+    for (unsigned i = cpu->tlb_shadows; i-- > 0;)
+        if (ranges_overlap(&cpu->tlb_shadow[i].entry, &e))
+            shadow_drop(cpu, i);
+    /* A new entry with both pages invalid may overlap a valid one (tlb_overlaps lets it), and
+     * lookups take the first match: written at a lower index, it shadows the valid entry,
+     * whose translations of its pages go. (Not in kseg0 and kseg1, where nothing is looked
+     * up: Linux parks the entries it drops there.) */
+    uint32_t new_base, new_span;
+    entry_range(&e, &new_base, &new_span);
+    bool unmapped_segment = new_base >= 0x80000000u && new_base + new_span <= 0xC0000000u;
+    if (!((e.entrylo[0] | e.entrylo[1]) & ENTRYLO_V) && !unmapped_segment)
+        drop_translations(cpu, &e, SOFTTLB_ALL_LANES);
     cpu->tlb[index] = e;
+    cpu->stats.tlb_writes++;
     trace_tlb_write(cpu, index);
+}
+
+void cpu_tlb_write_indexed(cpu_t *cpu)
+{
+    tlb_write(cpu, cpu->cp0.index & 0xF, false);
+}
+
+void cpu_tlb_write_random(cpu_t *cpu)
+{
+    tlb_write(cpu, cp0_random(cpu), true);
 }
 
 void cpu_tlb_probe(cpu_t *cpu)
 {
-    int i = tlb_probe(cpu->tlb, cpu->cp0.entryhi);
-    if (i < 0)
-        cpu->cp0.index |= 0x80000000u;
-    else
+    uint32_t entryhi = cpu->cp0.entryhi;
+    int i = tlb_probe(cpu->tlb, entryhi);
+    if (i >= 0) {
         cpu->cp0.index = (uint32_t)i;
+        return;
+    }
+    cpu->cp0.index |= 0x80000000u;
+    for (unsigned k = cpu->tlb_shadows; k-- > 0;)
+        if (tlb_entry_matches(&cpu->tlb_shadow[k].entry, entryhi, (uint8_t)entryhi))
+            shadow_drop(cpu, k);
 }
 
 /* ---- MFC0 / MTC0 -------------------------------------------------------------------- */

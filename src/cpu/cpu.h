@@ -68,6 +68,11 @@ typedef struct cp0 {
 /* Privilege modes; each has its own software TLB so that exceptions and ERET need no flush. */
 enum cpu_mode { MODE_KERNEL, MODE_KERNEL_ERL, MODE_SUPERVISOR, MODE_USER, MODE_COUNT };
 
+#define CPU_STAT_EXCEPTIONS 35
+/* Replaced TLB entries whose translations stay (cp0.c): QEMU keeps up to 112. Enough for
+ * busybox gzip's tables; each costs a compare on every TLB write. */
+#define TLB_SHADOWS 48
+
 /* Debugger state: breakpoints on virtual PCs, watchpoints on virtual data addresses, and
  * why the CPU last stopped for the debugger. While any is set, the run loop used is the
  * debug one, and watched pages never enter the software TLB (so every access to them takes
@@ -149,7 +154,37 @@ struct cpu {
 
     tlb_entry_t tlb[TLB_ENTRIES];
     softtlb_set_t softtlb[MODE_COUNT];
+    /* The software-TLB tables (SOFTTLB_LANE bits) that may hold translations made through
+     * each TLB entry, so that writing the entry touches only those; and the entry the last
+     * mmu_translate went through (-1: an unmapped segment). */
+    uint16_t tlb_filled[TLB_ENTRIES];
+    int tlb_last;
+    /* Entries TLBWR replaced whose translations the software TLB keeps (cp0.c). */
+    struct tlb_shadow { tlb_entry_t entry; uint16_t lanes; } tlb_shadow[TLB_SHADOWS];
+    unsigned tlb_shadows;       /* in use: tlb_shadow[0 .. tlb_shadows) */
+    unsigned tlb_shadow_victim; /* the next one to go when all are in use */
+
+    /* Counts for -stats: exceptions by ExcCode (refills apart: cpu_stat_exception_index)
+     * and TLB writes. */
+    struct {
+        uint64_t exceptions[CPU_STAT_EXCEPTIONS];
+        uint64_t tlb_writes;
+    } stats;
 };
+
+/* -stats' exception slots: ExcCode 0..31, then 32 and 33 for TLBL and TLBS refills, 34 for
+ * debug exceptions. */
+static inline unsigned cpu_stat_exception_index(int code)
+{
+    if (code == EXC_DEBUG_BP)
+        return 34;
+    if (code & 0x100)
+        return 32 + ((code & 0x1F) == EXC_TLBS);
+    return (unsigned)code & 0x1F;
+}
+
+#define SOFTTLB_ALL_LANES ((1u << (MODE_COUNT * SOFTTLB_TABLES)) - 1)
+_Static_assert(MODE_COUNT * SOFTTLB_TABLES <= 16, "cpu_t.tlb_filled holds a bit per table");
 
 /* Never equal to (address & 0xFFFFF003): forces a fetch lookup. */
 #define CODE_VPAGE_NONE 4u

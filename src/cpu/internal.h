@@ -28,7 +28,8 @@ void cpu_eret(cpu_t *cpu);
 
 /* cp0.c: the TLB instructions. */
 void cpu_tlb_read(cpu_t *cpu);
-void cpu_tlb_write(cpu_t *cpu, unsigned index);
+void cpu_tlb_write_indexed(cpu_t *cpu);   /* TLBWI */
+void cpu_tlb_write_random(cpu_t *cpu);    /* TLBWR */
 void cpu_tlb_probe(cpu_t *cpu);
 
 #endif

@@ -184,6 +184,6 @@ OPL(eret): REQUIRE_COP0(); CALL(cpu_eret(cpu));
 OPL(deret): REQUIRE_COP0(); CALL(do_deret(cpu));
 OPL(wait): REQUIRE_COP0(); CALL(cpu->waiting = true; cpu_exit_loop(cpu));
 OPL(tlbr): REQUIRE_COP0(); CALL(cpu_tlb_read(cpu));
-OPL(tlbwi): REQUIRE_COP0(); CALL(cpu_tlb_write(cpu, cpu->cp0.index & 0xF));
-OPL(tlbwr): REQUIRE_COP0(); CALL(cpu_tlb_write(cpu, cp0_random(cpu)));
+OPL(tlbwi): REQUIRE_COP0(); CALL(cpu_tlb_write_indexed(cpu));
+OPL(tlbwr): REQUIRE_COP0(); CALL(cpu_tlb_write_random(cpu));
 OPL(tlbp): REQUIRE_COP0(); CALL(cpu_tlb_probe(cpu));

@@ -428,7 +428,10 @@ static uint64_t tlb_write(cpu_t *cpu, bool random)
 {
     uint32_t vpage = cpu->code_vpage;
     cpu->icount++;                             /* counted before Random is read */
-    cpu_tlb_write(cpu, random ? cp0_random(cpu) : cpu->cp0.index & 0xF);
+    if (random)
+        cpu_tlb_write_random(cpu);
+    else
+        cpu_tlb_write_indexed(cpu);
     if (cpu->ctl == CTL_JUMP) {                /* Machine Check */
         cpu_resolve_control(cpu);
         return 1;

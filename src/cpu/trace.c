@@ -104,6 +104,20 @@ const char *exception_name(int code)
     }
 }
 
+void trace_print_stats(const cpu_t *cpu, FILE *out)
+{
+    fprintf(out, "kseg: exceptions:");
+    for (unsigned i = 0; i < CPU_STAT_EXCEPTIONS; i++) {
+        uint64_t n = cpu->stats.exceptions[i];
+        if (!n)
+            continue;
+        const char *name = i == 32 ? "TLBL-refill" : i == 33 ? "TLBS-refill"
+                         : i == 34 ? exception_name(EXC_DEBUG_BP) : exception_name((int)i);
+        fprintf(out, " %s %" PRIu64, name, n);
+    }
+    fprintf(out, "; TLB writes %" PRIu64 "\n", cpu->stats.tlb_writes);
+}
+
 void trace_exception(cpu_t *cpu, int code, uint32_t epc, uint32_t vector)
 {
     if (!log_enabled(LOG_INT) || !log_pc_wanted(epc))

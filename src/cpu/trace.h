@@ -3,6 +3,7 @@
 #define KSEG_TRACE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/cpu.h"
 
@@ -15,5 +16,7 @@ void trace_exec(cpu_t *cpu, uint32_t pc);
 void trace_exception(cpu_t *cpu, int code, uint32_t epc, uint32_t vector);
 void trace_tlb_write(cpu_t *cpu, unsigned index);
 const char *exception_name(int code);
+/* -stats' second line: the exceptions taken, by cause, and the TLB writes. */
+void trace_print_stats(const cpu_t *cpu, FILE *out);
 
 #endif

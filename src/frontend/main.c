@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "cpu/jit.h"
+#include "cpu/trace.h"
 #include "devices/malta.h"
 #include "frontend/boot.h"
 #include "frontend/chardev.h"
@@ -92,7 +93,7 @@ static const GOptionEntry option_entries[] = {
     { "object", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opts.object, "Packet capture: filter-dump,id=ID,netdev=ID,file=PATH[,maxlen=N]", "SPEC" },
     { "net", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &opts.net, "Not supported: use -nic", "SPEC" },
     { "accel", 0, 0, G_OPTION_ARG_STRING, &opts.accel, "Execution tier: interp (the reference interpreter), cached (tier 1: decoded blocks) or jit (the default; tier 2: x86-64 code for hot blocks, tier 1 elsewhere); jit,hot=N compiles a block on its Nth run; help lists", "NAME" },
-    { "stats", 0, 0, G_OPTION_ARG_NONE, &opts.stats, "Print instructions executed and MIPS at exit", NULL },
+    { "stats", 0, 0, G_OPTION_ARG_NONE, &opts.stats, "Print instructions executed and MIPS, exceptions by cause and TLB writes at exit", NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &opts.version, "Print the version and exit", NULL },
     { NULL, 0, 0, 0, NULL, NULL, NULL },
 };
@@ -570,6 +571,7 @@ int main(int argc, char **argv)
         uint64_t n = machine.cpu.icount;
         fprintf(stderr, "kseg: %llu instructions in %.3f s (%.1f MIPS)\n",
                 (unsigned long long)n, secs, secs > 0 ? (double)n / secs / 1e6 : 0.0);
+        trace_print_stats(&machine.cpu, stderr);
     }
     if (log_file)
         fclose(log_file);

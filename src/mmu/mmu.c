@@ -26,6 +26,8 @@ bool mmu_translate(cpu_t *cpu, uint32_t vaddr, enum access access, bool probe, u
     enum cpu_mode mode = cpu->mode;
     bool mapped;
 
+    cpu->tlb_last = -1;
+
     if (vaddr < 0x80000000u) {
         mapped = mode != MODE_KERNEL_ERL;
     } else if (mode == MODE_USER) {
@@ -48,7 +50,7 @@ bool mmu_translate(cpu_t *cpu, uint32_t vaddr, enum access access, bool probe, u
         return true;
     }
     enum tlb_result r = tlb_lookup(cpu->tlb, vaddr, (uint8_t)cpu->cp0.entryhi,
-                                   access == ACCESS_STORE, paddr, NULL);
+                                   access == ACCESS_STORE, paddr, &cpu->tlb_last);
     if (r == TLB_HIT)
         return true;
     if (!probe)
@@ -59,6 +61,14 @@ address_error:
     if (!probe)
         cpu_exception(cpu, access == ACCESS_STORE ? EXC_ADES : EXC_ADEL, vaddr);
     return false;
+}
+
+/* Notes that the current mode's `table` now holds a translation made through the TLB entry
+ * the last mmu_translate used (if any): writing that entry drops it (cpu_tlb_write). */
+static void note_filled(cpu_t *cpu, unsigned table)
+{
+    if (cpu->tlb_last >= 0)
+        cpu->tlb_filled[cpu->tlb_last] |= (uint16_t)SOFTTLB_LANE(cpu->mode, table);
 }
 
 /* Caches a RAM/ROM translation in the software TLB of the current mode. */
@@ -73,6 +83,7 @@ static void fill_softtlb(cpu_t *cpu, const bus_region_t *r, uint32_t vaddr, uint
                                : &cpu->stlb->read[softtlb_index(vaddr)];
     e->tag = vpage;
     e->addend = (uintptr_t)(r->host + offset) - vpage;
+    note_filled(cpu, write ? SOFTTLB_WRITE : SOFTTLB_READ);
 }
 
 static bool region_has_page(const bus_region_t *r, uint32_t paddr)
@@ -171,6 +182,7 @@ bool mmu_fetch_page(cpu_t *cpu, uint32_t vaddr)
         }
         fe->tag = vpage;
         fe->page = *slot;
+        note_filled(cpu, SOFTTLB_FETCH);
     }
     cpu->code_vpage = vpage;
     cpu->code_page = fe->page;

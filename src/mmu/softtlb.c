@@ -9,26 +9,33 @@ void softtlb_flush(softtlb_set_t *set)
     }
 }
 
-void softtlb_invalidate(softtlb_set_t *sets, unsigned nsets, uint32_t start, uint32_t len)
+static uint32_t *tag_of(softtlb_set_t *set, unsigned table, unsigned k)
+{
+    switch (table) {
+    case SOFTTLB_READ: return &set->read[k].tag;
+    case SOFTTLB_WRITE: return &set->write[k].tag;
+    default: return &set->fetch[k].tag;
+    }
+}
+
+void softtlb_invalidate(softtlb_set_t *sets, uint32_t lanes, uint32_t start, uint32_t len)
 {
     uint32_t pages = len >> 12;
-    if (pages >= SOFTTLB_SIZE) {
-        for (unsigned s = 0; s < nsets; s++)
-            softtlb_flush(&sets[s]);
-        return;
-    }
-    for (uint32_t i = 0; i < pages; i++) {
-        uint32_t vpage = start + (i << 12);
-        unsigned k = softtlb_index(vpage);
-        for (unsigned s = 0; s < nsets; s++) {
-            softtlb_set_t *set = &sets[s];
+    for (; lanes; lanes &= lanes - 1) {
+        unsigned lane = (unsigned)__builtin_ctz(lanes);
+        softtlb_set_t *set = &sets[lane / SOFTTLB_TABLES];
+        unsigned table = lane % SOFTTLB_TABLES;
+        if (pages >= SOFTTLB_SIZE) {
+            for (unsigned k = 0; k < SOFTTLB_SIZE; k++)
+                *tag_of(set, table, k) = SOFTTLB_INVALID;
+            continue;
+        }
+        for (uint32_t i = 0; i < pages; i++) {
+            uint32_t vpage = start + (i << 12);
+            uint32_t *tag = tag_of(set, table, softtlb_index(vpage));
             /* A tag is its page's address (the low bits only ever make a lookup miss). */
-            if ((set->read[k].tag & ~0xFFFu) == vpage)
-                set->read[k].tag = SOFTTLB_INVALID;
-            if ((set->write[k].tag & ~0xFFFu) == vpage)
-                set->write[k].tag = SOFTTLB_INVALID;
-            if ((set->fetch[k].tag & ~0xFFFu) == vpage)
-                set->fetch[k].tag = SOFTTLB_INVALID;
+            if ((*tag & ~0xFFFu) == vpage)
+                *tag = SOFTTLB_INVALID;
         }
     }
 }

@@ -9,9 +9,10 @@
  * boot flash's, only while it is in read-array mode: the board flushes every set when the
  * chip leaves it); MMIO, read-only pages (for writes) and pages holding decoded code (for
  * writes, so the store can invalidate the decoded instruction) always take the slow path.
- * Invalidation: a TLB write drops the pages the overwritten entry mapped (no other entry can
- * have mapped the new entry's pages: overlapping entries are a machine check), every ASID
- * change flushes all sets, mode changes just switch sets. */
+ * Invalidation: a TLB write drops the pages the overwritten entry mapped, from the tables
+ * that were filled through it (cpu_t.tlb_filled; no other entry can have mapped the new
+ * entry's pages: overlapping valid entries are a machine check), every ASID change flushes
+ * all sets, mode changes just switch sets. */
 #ifndef KSEG_SOFTTLB_H
 #define KSEG_SOFTTLB_H
 
@@ -44,10 +45,13 @@ static inline unsigned softtlb_index(uint32_t vaddr)
     return (vaddr >> 12) & (SOFTTLB_SIZE - 1);
 }
 
+/* The tables of all sets as bits of a mask: lane (set * SOFTTLB_TABLES + table). */
+enum { SOFTTLB_READ, SOFTTLB_WRITE, SOFTTLB_FETCH, SOFTTLB_TABLES };
+#define SOFTTLB_LANE(set, table) (1u << ((set) * SOFTTLB_TABLES + (table)))
+
 void softtlb_flush(softtlb_set_t *set);
 /* Drops the entries for the virtual pages in [start, start + len) (start page-aligned) from
- * the `nsets` sets at `sets`; a range wider than the table flushes them. (A TLB write does
- * this for two small ranges in every mode's set: one call each, the page loop outside.) */
-void softtlb_invalidate(softtlb_set_t *sets, unsigned nsets, uint32_t start, uint32_t len);
+ * the tables in `lanes` (of the sets at `sets`); a range wider than a table flushes them. */
+void softtlb_invalidate(softtlb_set_t *sets, uint32_t lanes, uint32_t start, uint32_t len);
 
 #endif

@@ -1,21 +1,14 @@
 /* The architectural TLB: matching rules of MIPS32 Vol. III section 4.9. */
 #include "mmu/tlb.h"
 
-/* Address bits compared for VPN2 under a given PageMask. */
-static inline uint32_t vpn2_mask(uint32_t pagemask) { return ~(pagemask | 0x1FFFu); }
 
-static inline bool entry_matches(const tlb_entry_t *e, uint32_t vaddr, uint8_t asid)
-{
-    return ((vaddr ^ e->entryhi) & vpn2_mask(e->pagemask)) == 0 &&
-           (e->global || (uint8_t)e->entryhi == asid);
-}
 
 enum tlb_result tlb_lookup(const tlb_entry_t *tlb, uint32_t vaddr, uint8_t asid, bool write,
                            uint32_t *paddr, int *index)
 {
     for (int i = 0; i < TLB_ENTRIES; i++) {
         const tlb_entry_t *e = &tlb[i];
-        if (!entry_matches(e, vaddr, asid))
+        if (!tlb_entry_matches(e, vaddr, asid))
             continue;
         if (index)
             *index = i;
@@ -38,7 +31,7 @@ enum tlb_result tlb_lookup(const tlb_entry_t *tlb, uint32_t vaddr, uint8_t asid,
 int tlb_probe(const tlb_entry_t *tlb, uint32_t entryhi)
 {
     for (int i = 0; i < TLB_ENTRIES; i++)
-        if (entry_matches(&tlb[i], entryhi, (uint8_t)entryhi))
+        if (tlb_entry_matches(&tlb[i], entryhi, (uint8_t)entryhi))
             return i;
     return -1;
 }

@@ -22,6 +22,15 @@ typedef struct tlb_entry {
 /* Result of a lookup. */
 enum tlb_result { TLB_HIT, TLB_MISS, TLB_INVALID, TLB_MODIFIED };
 
+/* Address bits compared for VPN2 under a given PageMask. */
+static inline uint32_t vpn2_mask(uint32_t pagemask) { return ~(pagemask | 0x1FFFu); }
+
+static inline bool tlb_entry_matches(const tlb_entry_t *e, uint32_t vaddr, uint8_t asid)
+{
+    return ((vaddr ^ e->entryhi) & vpn2_mask(e->pagemask)) == 0 &&
+           (e->global || (uint8_t)e->entryhi == asid);
+}
+
 /* Looks up `vaddr` for ASID `asid`; on a hit fills *paddr. `write` asks for D. Returns the
  * matching entry index through *index when not NULL (-1 on a miss). */
 enum tlb_result tlb_lookup(const tlb_entry_t *tlb, uint32_t vaddr, uint8_t asid, bool write,

@@ -233,21 +233,34 @@ static int teardown(void **state)
     return 0;
 }
 
-/* Writes TLB entry `index` with the TLBWI instruction, from kernel code at CODE_VA + 0x800. */
-static void guest_tlbwi(machine_t *m, unsigned index, uint32_t pagemask, uint32_t entryhi,
-                        uint32_t lo0, uint32_t lo1)
+/* Writes a TLB entry with `insn` (TLBWI or TLBWR), from kernel code at CODE_VA + 0x800. */
+static void guest_tlb_write(machine_t *m, uint32_t insn, uint32_t pagemask, uint32_t entryhi,
+                            uint32_t lo0, uint32_t lo1)
 {
     cpu_t *cpu = m->cpu;
-    cp0_write(cpu, INDEX, 0, index);
     cp0_write(cpu, PAGEMASK, 0, pagemask);
     cp0_write(cpu, ENTRYHI, 0, entryhi);
     cp0_write(cpu, ENTRYLO0, 0, lo0);
     cp0_write(cpu, ENTRYLO1, 0, lo1);
     uint32_t pc = cpu->pc;
-    machine_poke(m, CODE_VA + 0x800, TLBWI);
+    machine_poke(m, CODE_VA + 0x800, insn);
     cpu->pc = CODE_VA + 0x800;
     machine_step(m, 1);
     cpu->pc = pc;
+}
+
+static void guest_tlbwi(machine_t *m, unsigned index, uint32_t pagemask, uint32_t entryhi,
+                        uint32_t lo0, uint32_t lo1)
+{
+    cp0_write(m->cpu, INDEX, 0, index);
+    guest_tlb_write(m, TLBWI, pagemask, entryhi, lo0, lo1);
+}
+
+/* TLBWR of a 4 KiB pair: Wired = 15 leaves Random no other entry than 15. */
+static void guest_tlbwr(machine_t *m, uint32_t entryhi, uint32_t lo0, uint32_t lo1)
+{
+    cp0_write(m->cpu, 6, 0, 15);                                    /* Wired */
+    guest_tlb_write(m, TLBWR, PM_4K, entryhi, lo0, lo1);
 }
 
 static void test_tlbwi_tlbr_round_trip(void **state)
@@ -478,6 +491,84 @@ static void test_tlbwr_uses_random(void **state)
         assert_int_equal(cpu->tlb[i].entrylo[0], 0);
 }
 
+/* Runs the load at CODE_VA (LW $2, 0($4)) for `va`: true when it loaded, false when it took
+ * an exception (which is then cleared). */
+static bool load_at(machine_t *m, uint32_t va)
+{
+    cpu_t *cpu = m->cpu;
+    machine_poke(m, CODE_VA, LW(2, 0, 4));
+    cpu->pc = CODE_VA;
+    cpu->gpr[4] = va;
+    cpu->gpr[2] = 0;
+    machine_step(m, 1);
+    if (cpu->pc == CODE_VA + 4)
+        return true;
+    cpu->cp0.status &= ~ST_EXL;
+    return false;
+}
+
+/* TLBWR replacing an entry leaves its translations as a shadow (as QEMU does: the page
+ * tables still say the same), until TLBP finds no entry for the address. */
+static void test_tlbwr_shadow_until_tlbp(void **state)
+{
+    machine_t *m = *state;
+    cpu_t *cpu = m->cpu;
+    machine_poke(m, KSEG0 + 0x10000, 0x11111111);
+    guest_tlbwr(m, 0x00400000, LO(0x10, VD), 0);
+    assert_true(load_at(m, 0x00400000));
+    guest_tlbwr(m, 0x00800000, LO(0x20, VD), 0);           /* replaces it */
+    assert_true(load_at(m, 0x00400000));                  /* the shadow translates */
+    assert_int_equal(cpu->gpr[2], 0x11111111);
+
+    cp0_write(cpu, ENTRYHI, 0, 0x00400000);
+    machine_poke(m, CODE_VA + 0x800, TLBP);
+    cpu->pc = CODE_VA + 0x800;
+    machine_step(m, 1);
+    assert_true(cp0_read(cpu, INDEX, 0) & 0x80000000u);   /* not in the TLB */
+    assert_false(load_at(m, 0x00400000));                 /* and the shadow is gone */
+    assert_int_equal(cause_exccode(cpu), EXC_TLBL);
+    assert_int_equal(cpu->pc, REFILL_VECTOR);
+    assert_int_equal(cpu->cp0.badvaddr, 0x00400000);
+}
+
+/* A new entry for a shadowed page wins: the software TLB never disagrees with the TLB. */
+static void test_tlbwr_new_entry_replaces_shadow(void **state)
+{
+    machine_t *m = *state;
+    cpu_t *cpu = m->cpu;
+    machine_poke(m, KSEG0 + 0x10000, 0x11111111);
+    machine_poke(m, KSEG0 + 0x20000, 0x22222222);
+    guest_tlbwr(m, 0x00400000, LO(0x10, VD), 0);
+    assert_true(load_at(m, 0x00400000));
+    guest_tlbwr(m, 0x00800000, 0, 0);                     /* shadow of 0x00400000 -> 0x10 */
+    guest_tlbwr(m, 0x00400000, LO(0x20, VD), 0);          /* the page, now in another frame */
+    assert_true(load_at(m, 0x00400000));
+    assert_int_equal(cpu->gpr[2], 0x22222222);
+}
+
+/* TLBWI (an entry the guest chose: a page table entry changed) and an ASID change drop
+ * every shadow. */
+static void test_tlbwi_and_asid_drop_shadows(void **state)
+{
+    machine_t *m = *state;
+    cpu_t *cpu = m->cpu;
+    guest_tlbwr(m, 0x00400000, LO(0x10, VD), 0);
+    assert_true(load_at(m, 0x00400000));
+    guest_tlbwr(m, 0x00800000, LO(0x20, VD), 0);
+    guest_tlbwi(m, 3, PM_4K, 0x01000000, LO(0x30, VD), 0); /* elsewhere */
+    assert_false(load_at(m, 0x00400000));
+    assert_int_equal(cpu->pc, REFILL_VECTOR);
+
+    guest_tlbwr(m, 0x00400000, LO(0x10, VD), 0);
+    assert_true(load_at(m, 0x00400000));
+    guest_tlbwr(m, 0x00800000, LO(0x20, VD), 0);
+    assert_true(load_at(m, 0x00400000));                  /* shadowed */
+    cp0_write(cpu, ENTRYHI, 0, 5);
+    cp0_write(cpu, ENTRYHI, 0, 0);
+    assert_false(load_at(m, 0x00400000));
+    assert_int_equal(cpu->pc, REFILL_VECTOR);
+}
+
 /* User mode: kuseg through the TLB, everything from 0x80000000 up an Address Error with
  * BadVAddr (Vol. III 4.3); kernel translations cached for kseg0 must not leak into it. */
 static void test_user_mode_segments(void **state)
@@ -569,6 +660,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_modified_exception, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_write_machine_check, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tlbwr_uses_random, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tlbwr_shadow_until_tlbp, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tlbwr_new_entry_replaces_shadow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tlbwi_and_asid_drop_shadows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_user_mode_segments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_erl_kuseg_unmapped, setup, teardown),
     };
