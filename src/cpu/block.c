@@ -42,8 +42,10 @@ code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
     p->jit = NULL;
     for (unsigned i = 0; i < CODE_PAGE_INSNS; i++)
         p->insn[i].op = OP_DECODE;
-    p->insn[CODE_PAGE_INSNS].op = OP_PAGE_END;   /* h = 0: the cached loop's decode label
-                                                    handles the sentinel too */
+    /* The sentinel. h = 0: the cached loop's decode label handles it after a branch in the
+     * last word; flagged a delay slot: its entry check refuses it after a cut there. */
+    p->insn[CODE_PAGE_INSNS].op = OP_PAGE_END;
+    p->insn[CODE_PAGE_INSNS].flags = INSN_DS | INSN_END;
     return p;
 }
 
@@ -89,11 +91,32 @@ static uint32_t page_word(const code_page_t *page, unsigned index)
     return word;
 }
 
-/* The superinstruction for e and the entry after it, or 0. The second must be in e's run
- * (e is not its last) and be the kind of entry the pair's code jumps to: after a branch,
- * its delay slot, which ends the run (not a branch: INSN_STEP); otherwise an instruction
- * inside the run. (A branch in a page's last word is followed by the sentinel: no pair.) */
-static int32_t pair_handler(const block_handlers_t *handlers, const decoded_insn_t *e)
+/* The handler e's operation has for a branch with both targets on the page, or 0. */
+static int32_t has_local(const block_handlers_t *handlers, const decoded_insn_t *e)
+{
+    return handlers->local ? handlers->local[e->op] : 0;
+}
+
+/* The handler for branch e at `index` when both its targets are entries of the page, or 0:
+ * not such a branch, or no such handler. (The not-taken target, the word after the delay
+ * slot, is off the page when the slot is the page's last word.) */
+static int32_t local_handler(const block_handlers_t *handlers, const decoded_insn_t *e,
+                             unsigned index)
+{
+    int32_t h = has_local(handlers, e);
+    int64_t taken = (int64_t)index + 1 + ((int32_t)e->imm >> 2);
+    if (!h || index + 2 >= CODE_PAGE_INSNS || taken < 0 || taken >= CODE_PAGE_INSNS)
+        return 0;
+    return h;
+}
+
+/* The superinstruction for e at `index` and the entry after it, or 0. The second must be in
+ * e's run (e is not its last) and be the kind of entry the pair's code jumps to: after a
+ * branch, its delay slot, which ends the run (not a branch: INSN_STEP); otherwise an
+ * instruction inside the run. (A branch in a page's last word is followed by the sentinel:
+ * no pair.) */
+static int32_t pair_handler(const block_handlers_t *handlers, const decoded_insn_t *e,
+                            unsigned index)
 {
     const decoded_insn_t *next = e + 1;
     if (e->flags & (INSN_END | INSN_STEP))
@@ -101,6 +124,9 @@ static int32_t pair_handler(const block_handlers_t *handlers, const decoded_insn
     if (mips_op_is_branch(e->op) ? (next->flags & (INSN_DS | INSN_STEP)) != INSN_DS
                                  : (next->flags & INSN_END) != 0)
         return 0;
+    if ((has_local(handlers, e) && !local_handler(handlers, e, index)) ||
+        (has_local(handlers, next) && !local_handler(handlers, next, index + 1)))
+        return 0;                             /* pairs with such a branch go to entries */
     for (unsigned k = 0; k < handlers->pair_count; k++)
         if (handlers->pairs[k].first == e->op && handlers->pairs[k].second == next->op)
             return handlers->pairs[k].h;
@@ -146,11 +172,15 @@ void decode_block(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase,
         e->run = (uint8_t)(last + 1 - i);
         if (e->flags & INSN_STEP)
             e->h = handlers->step;
+        else if ((e->flags & INSN_DS) && handlers->ds)
+            e->h = handlers->ds[e->op];
         else if (e->flags & INSN_END)
             e->h = handlers->end[e->op];
         else {
-            int32_t pair = pair_handler(handlers, e);
-            e->h = pair ? pair : handlers->mid[e->op];
+            int32_t h = pair_handler(handlers, e, i);
+            if (!h)
+                h = local_handler(handlers, e, i);
+            e->h = h ? h : handlers->mid[e->op];
         }
     }
 }

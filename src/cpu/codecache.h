@@ -37,10 +37,12 @@ typedef struct cpu cpu_t;
 #define OP_DECODE   OP_COUNT
 #define OP_PAGE_END (OP_COUNT + 1)
 
-/* Flags of an entry, for the cached tier. */
-#define INSN_DS   (1u << 0)   /* a delay slot: the word before it is a branch */
-#define INSN_END  (1u << 1)   /* its run's last instruction (a delay slot, or a cut) */
-#define INSN_STEP (1u << 2)   /* run through the interpreter (a branch in a delay slot) */
+/* Flags of an entry, for the cached tier. INSN_END is the top bit: run_cached's entry check
+ * reads it as a sign bit (entry_need in interp.c). */
+#define INSN_DS   (1u << 0)   /* a delay slot: the word before it is a branch (and the
+                                 sentinel, which no run may start at) */
+#define INSN_STEP (1u << 1)   /* run through the interpreter (a branch in a delay slot) */
+#define INSN_END  (1u << 7)   /* its run's last instruction (a delay slot, or a cut) */
 
 /* Straight-line code is cut into runs at most this long (plus a delay slot): `run` must fit
  * a byte, and a block that ends near the slice's end is handed to the interpreter, so a
@@ -111,11 +113,16 @@ typedef struct block_pair {
     int32_t h;
 } block_pair_t;
 
-/* The cached tier's handler offsets (run_cached's labels, from interp.c): by operation in
- * the middle of a run and for a run's last instruction, and the superinstructions. */
+/* The cached tier's handler offsets (run_cached's labels, from interp.c), by operation: in
+ * the middle of a run; for a run's last instruction after a cut; in a delay slot (NULL: as
+ * after a cut); for a branch whose two targets, taken and not, are entries of its own page
+ * (0 where an operation has none; NULL: none). And the superinstructions: those with a
+ * branch that has such a handler are for such branches only. */
 typedef struct block_handlers {
     const int32_t *mid;
     const int32_t *end;
+    const int32_t *ds;
+    const int32_t *local;
     int32_t step;             /* for INSN_STEP entries */
     const block_pair_t *pairs;
     unsigned pair_count;

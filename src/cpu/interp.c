@@ -401,13 +401,18 @@ void cpu_resolve_control(cpu_t *cpu)
 /* ---- The cached tier (issue 10, tier 1) ------------------------------------------- */
 
 /* Design note. run_cached executes the same decoded entries as runs (codecache.h,
- * block.c): the budget is checked once per run, at its entry (`left -= d->run`); inside a
- * run each instruction jumps straight to the next one's handler through the offset in its
- * entry (no budget check, no delay-slot test); a run's last instruction has its own copy of
- * its handler (end_*) that finishes the block: after a delay slot control goes to the
- * branch's target, after a cut to the next instruction, through `cached_jump`, which finds
- * the next entry on the same page by index, else through the page's link for that PC
- * (codecache.h), else through the fetch software TLB inline, else through mmu_fetch_page.
+ * block.c): the budget is checked once per run, at its entry, in one compare that also
+ * turns away delay slots (entry_need), and charged with the whole run (`left -= run`);
+ * inside a run each instruction jumps straight to the next one's handler through the offset
+ * in its entry (no budget check, no delay-slot test). A run's last instruction has its own
+ * copies of its handler that finish the block: after a cut (end_*) the next run starts at
+ * the next entry; in a delay slot (ds_*) at the branch's target. A branch whose targets,
+ * taken and not, are both on its page (block.c picks local_* handlers for those) leaves its
+ * target as an entry pointer (`bt`), so the next run starts without a lookup; any other
+ * branch or jump leaves an address (`btarget`, with bt = &far_target), which goes through
+ * the jump code: the entry on the same page by index, else the page's link for that PC
+ * (codecache.h), else the fetch software TLB inline, else mmu_fetch_page. The entry code
+ * exists twice, with and without tier 2's lookup (jump_to, enter_to).
  * The hottest pairs of adjacent instructions have superinstructions, chosen when a run is
  * decoded: the pair's second instruction is reached by a direct jump, not a dispatch.
  * What does not fit that shape runs in the interpreter for a few instructions (run_fast
@@ -418,16 +423,24 @@ void cpu_resolve_control(cpu_t *cpu)
  * in a delay slot, and a delay slot on the next page.
  * Precise state: inside a run the instructions after d were charged already, so whatever
  * leaves the loop's locals (CALL, a step) stores icount = end - (left + the run's unstarted
- * rest), d's PC and whether d is a delay slot, then reloads the budget from cpu->icount,
- * which refunds the rest, and goes on at `cached_jump`, a fresh lookup: a TLB write, mode
- * change, exception or store into the code never runs a stale translation or entry. */
+ * rest), d's PC and whether d is a delay slot (and a pending branch's target as an address),
+ * then reloads the budget from cpu->icount, which refunds the rest, and goes on at the jump
+ * code, a fresh lookup: a TLB write, mode change, exception or store into the code never
+ * runs a stale translation or entry. */
 
-#define CACHED_HANDLER(p) ((void *)((char *)&&cached_decode + (p)->h))
-/* SYNC_IN, and the key links must carry (the mode and the link generation change only in
- * calls). */
+/* An entry's handler (hbase: run_cached's decode label). */
+#define CACHED_HANDLER(p) ((void *)(hbase + (p)->h))
+/* The entry of the current page for `t`, a 4-aligned address on it: entries are 16 bytes,
+ * four times a word. */
+#define ENTRY_AT(t) ((const decoded_insn_t *)((const char *)page->insn + ((t) & 0xFFCu) * 4))
+/* SYNC_IN, keeping `left` from going negative (cpu->deadline may lie behind icount after
+ * a call), which the entry check relies on. */
 #define CACHED_SYNC_IN() do {                                                  \
         SYNC_IN();                                                             \
-        lkey = code_link_generation | (uint64_t)cpu->mode;                     \
+        if (UNLIKELY(left < 0)) {                                              \
+            end = cpu->icount;                                                 \
+            left = 0;                                                          \
+        }                                                                      \
     } while (0)
 /* d's state for a call out of line: d has started, the rest of its run has not. */
 #define CACHED_SYNC_OUT(ds) do {                                               \
@@ -435,9 +448,34 @@ void cpu_resolve_control(cpu_t *cpu)
         cpu->in_delay_slot = (ds);                                             \
         cpu->icount = end - (uint64_t)(left + d->run - 1);                     \
     } while (0)
+/* The key a link made now carries (the mode and the link generation change only in
+ * calls). */
+#define LINK_KEY() (code_link_generation | (uint64_t)cpu->mode)
+
+/* What entering a run at d takes from the (never negative) budget, so that one subtraction
+ * and its borrow check it: its run's length, or, for a run's last entry, a number above any
+ * budget. INSN_END is the top bit of `flags`, so `run` and `flags` read as one sign-extended
+ * 16-bit number give just that. Such an entry is a delay slot, which cannot be entered, or
+ * the last of a cut (a run of one, rarely entered), which cached_enter_slow starts. */
+_Static_assert(INSN_END == 0x80 && !((INSN_DS | INSN_STEP) & 0x80),
+               "the entry check takes INSN_END for the sign bit");
+static inline uint64_t entry_need(const decoded_insn_t *d)
+{
+    return (uint64_t)(int64_t)(int16_t)(d->run | d->flags << 8);
+}
 
 /* The CPU whose translations the links hold. */
 static const cpu_t *link_owner;
+
+/* What `bt` holds after a branch whose target is not known to be an entry of its page (a
+ * jump, a branch off the page): the target is then in btarget. Flagged a delay slot, so the
+ * entry check turns it away to cached_enter_slow, which follows btarget. */
+static const decoded_insn_t far_target = { .op = OP_PAGE_END, .flags = INSN_DS | INSN_END };
+/* The pending branch's target as an address (d's page is current). */
+#define BT_PC() (bt == &far_target ? btarget : PC_OF(bt))
+/* A local branch's taken target: imm is the offset in bytes, a quarter of the entries'. */
+#define LOCAL_TAKEN(p) ((const decoded_insn_t *)((const char *)((p) + 1) +          \
+                                                 (int64_t)(int32_t)(p)->imm * 4))
 
 static void run_cached(cpu_t *cpu)
 {
@@ -452,31 +490,63 @@ static void run_cached(cpu_t *cpu)
         MIPS_ALL_OPS(H_END)
 #undef H_END
     };
+    static const int32_t h_local[OP_COUNT] = {
+#define H_LOCAL(name) [OP_##name] = &&local_##name - &&cached_decode,
+        H_LOCAL(beq) H_LOCAL(bne) H_LOCAL(blez) H_LOCAL(bgtz) H_LOCAL(bltz) H_LOCAL(bgez)
+#undef H_LOCAL
+    };
+    static const int32_t h_ds[OP_COUNT] = {
+#define H_DS(code, name) [OP_##name] = &&ds_##name - &&cached_decode,
+        MIPS_ALL_OPS(H_DS)
+#undef H_DS
+    };
 #define PAIR(a, b) { OP_##a, OP_##b, &&pair_##a##_##b - &&cached_decode }
     static const block_pair_t pairs[] = {
-        PAIR(addiu, bne), PAIR(addiu, beq), PAIR(addiu, addu), PAIR(addu, bne),
-        PAIR(addu, beq), PAIR(sltu, bne), PAIR(sltu, beq), PAIR(sll, addu),
-        PAIR(bne, addu), PAIR(bne, addiu), PAIR(bne, or), PAIR(beq, addu),
-        PAIR(beq, addiu), PAIR(beq, or), PAIR(beq, nop), PAIR(bne, nop), PAIR(jr, nop),
-        PAIR(lw, addiu), PAIR(lbu, addiu), PAIR(lw, lw),
+        PAIR(addiu, addu), PAIR(addiu, addiu), PAIR(addiu, lw), PAIR(addiu, sw),
+        PAIR(addiu, xor), PAIR(addu, addu), PAIR(addu, lw), PAIR(addu, sw), PAIR(addu, sb),
+        PAIR(subu, sltu), PAIR(sltu, addu), PAIR(sll, addu), PAIR(srl, addiu),
+        PAIR(xor, andi), PAIR(andi, sll), PAIR(nop, nop),
+        PAIR(addiu, bne), PAIR(addiu, beq), PAIR(addu, bne), PAIR(addu, beq),
+        PAIR(sltu, bne), PAIR(sltu, beq), PAIR(andi, bne), PAIR(or, beq),
+        PAIR(bne, addu), PAIR(bne, addiu), PAIR(bne, or), PAIR(bne, subu), PAIR(bne, xor),
+        PAIR(beq, addu), PAIR(beq, addiu), PAIR(beq, or), PAIR(beq, lw),
+        PAIR(beq, nop), PAIR(bne, nop), PAIR(jr, nop),
+        PAIR(lw, addiu), PAIR(lw, addu), PAIR(lw, lw), PAIR(lw, sltu), PAIR(lb, addiu),
+        PAIR(lbu, addiu), PAIR(lbu, andi), PAIR(lbu, srl), PAIR(lhu, srl),
+        PAIR(lw, bne), PAIR(lb, bne),
+        PAIR(sw, sw), PAIR(sw, addiu), PAIR(sw, sltu), PAIR(sb, sltu),
     };
 #undef PAIR
     static const block_handlers_t handlers = {
-        .mid = h_mid, .end = h_end, .step = &&cached_step - &&cached_decode,
+        .mid = h_mid, .end = h_end, .ds = h_ds, .local = h_local,
+        .step = &&cached_step - &&cached_decode,
         .pairs = pairs, .pair_count = sizeof(pairs) / sizeof(pairs[0]),
     };
     uint32_t *const r = cpu->gpr;
-    uint64_t end, steps;
+    /* The slice's end, in memory: only the ways out of the handlers use it, and the
+     * handlers are better off with one more register for what they do use. */
+    volatile uint64_t end;
+    uint64_t steps;
     int64_t left;
     uint32_t vbase;
     code_page_t *page;
     const decoded_insn_t *d;
     bool in_ds = false;              /* the instruction that made a call is a delay slot */
     uint32_t btarget = cpu->target;  /* the target of the branch whose delay slot runs */
-    uint32_t target, pc;
-    uint64_t lkey;
+    const decoded_insn_t *bt = &far_target;   /* the same as an entry of the page, if it is */
+    uint32_t target = 0, pc;         /* (0: for the compiler, which cannot follow the gotos) */
     const bool jit = cpu->accel == CPU_ACCEL_JIT && jit_available();
     const uint8_t *native;
+    /* Where handlers go to enter the next run: to the entry for `target`, or to d. Two
+     * copies of that code, with and without tier 2's lookup, so that tier 1 alone pays
+     * nothing for tier 2. In memory (volatile): a goto through them is then one jump, as a
+     * direct one, and leaves the registers to the handlers (hbase above all). */
+    void *volatile const jump_to = jit ? &&jit_jump : &&plain_jump;
+    void *volatile const enter_to = jit ? &&jit_enter : &&plain_enter;
+    /* Handlers are offsets from this. Made opaque to the compiler (the empty asm), which
+     * would otherwise rebuild the address in every handler, an instruction per dispatch. */
+    char *hbase = (char *)&&cached_decode;
+    __asm__("" : "+r"(hbase));
 
     if (UNLIKELY(link_owner != cpu)) {   /* links made by another CPU's translations */
         link_owner = cpu;
@@ -496,21 +566,58 @@ cached_resume:
     pc = cpu->pc;
     goto cached_fetch;
 
-cached_jump:
+    /* Control transfer to `target`: within the current page by index. (vbase is
+     * page-aligned, or CODE_VPAGE_NONE, which no address masked this way can equal; a
+     * misaligned target never matches and faults in the fetch.) */
+plain_jump:
     if (LIKELY((target & 0xFFFFF003u) == vbase)) {
-        d = &page->insn[(target & 0xFFF) >> 2];
-        goto cached_enter;
+        d = ENTRY_AT(target);
+        goto plain_enter;
     }
     pc = target;
+    goto cached_fetch;
+plain_enter: {
+        uint64_t need = entry_need(d);
+        if (UNLIKELY((uint64_t)left < need))
+            goto cached_enter_slow;
+        left -= (int64_t)need;
+        goto *CACHED_HANDLER(d);
+    }
+plain_go:                            /* the slow path found the entry fine */
+    left -= d->run;
+    goto *CACHED_HANDLER(d);
+
+jit_jump:
+    if (LIKELY((target & 0xFFFFF003u) == vbase)) {
+        d = ENTRY_AT(target);
+        goto jit_enter;
+    }
+    pc = target;
+    goto cached_fetch;
+jit_enter:
+    if (UNLIKELY((uint64_t)left < entry_need(d)))
+        goto cached_enter_slow;
+jit_go: {
+        unsigned index = (unsigned)(d - page->insn);
+        native = jit_lookup(page, index, vbase);
+        /* Hot: counted once decoded (h set), compiled when the count reaches jit_hot. */
+        if (!native && d->h && ++((decoded_insn_t *)d)->hot == cpu->jit_hot)
+            native = jit_compile(cpu, page, index, vbase);
+        if (native)
+            goto cached_native;
+        goto plain_go;
+    }
+
 cached_fetch:
     if (UNLIKELY((pc & 0xFFFFF003u) != vbase)) {
         /* Leaving the page: its link for pc, else the fetch software TLB inline, else
          * mmu_fetch_page; then link the page to where it went. (vbase is NONE after a
          * mapping change: then `page` may be gone, and so may its links.) */
+        uint64_t key = LINK_KEY();
         code_link_t *lk = NULL;
         if (LIKELY(vbase != CODE_VPAGE_NONE)) {
             lk = &page->links[(pc >> 2) % CODE_LINKS];
-            if (LIKELY(lk->pc == pc && lk->key == lkey)) {
+            if (LIKELY(lk->pc == pc && lk->key == key)) {
                 page = lk->page;
                 vbase = pc & ~0xFFFu;
                 goto cached_new_page;
@@ -529,7 +636,6 @@ cached_fetch:
             cpu->pc = pc;
             cpu->in_delay_slot = false;
             cpu->icount = end - (uint64_t)left;
-            uint64_t key = lkey;
             bool fetched = mmu_fetch_page(cpu, pc);
             CACHED_SYNC_IN();
             if (!fetched) {
@@ -537,46 +643,37 @@ cached_fetch:
                 goto cached_after_call;
             }
             left++;
-            if (lkey != key)
+            if (LINK_KEY() != key)
                 lk = NULL;           /* all code was dropped, the linking page with it */
+            key = LINK_KEY();
         }
         if (lk) {
             lk->pc = pc;
-            lk->key = lkey;
+            lk->key = key;
             lk->page = page;
         }
 cached_new_page:
         cpu->code_vpage = vbase;
         cpu->code_page = page;
     }
-    d = &page->insn[(pc & 0xFFF) >> 2];
-cached_enter:
-    if (UNLIKELY(left < d->run || (d->flags & INSN_DS)))
-        goto cached_enter_slow;
-    if (jit) {
-        unsigned index = (unsigned)(d - page->insn);
-        native = jit_lookup(page, index, vbase);
-        /* Hot: counted once decoded (h set), compiled when the count reaches jit_hot. */
-        if (!native && d->h && ++((decoded_insn_t *)d)->hot == cpu->jit_hot)
-            native = jit_compile(cpu, page, index, vbase);
-        if (native)
-            goto cached_native;
-    }
-    left -= d->run;
-    goto *CACHED_HANDLER(d);
+    d = ENTRY_AT(pc);
+    goto *enter_to;
 
     /* Tier 2 (jit.c): native code runs blocks of this page until it leaves the page, jumps
      * through a register, runs out of budget or a step changes the flow. */
 cached_native:
     cpu->jit_end = end;
     left = jit_run(cpu, native, left);
-    vbase = cpu->code_vpage;            /* native code may have gone on to other pages, */
+    vbase = cpu->code_vpage;            /* native code may have gone on to other pages */
     page = cpu->code_page;
-    lkey = code_link_generation | (uint64_t)cpu->mode;   /* other modes, TLB contents */
     if (cpu->jit_exit.kind == JIT_EXIT_STATE) {   /* after a step: all is in cpu */
         CACHED_SYNC_IN();
         btarget = cpu->target;
         goto cached_resume;
+    }
+    if (UNLIKELY(left < 0)) {           /* the budget is never negative at an entry */
+        end -= left;
+        left = 0;
     }
     target = cpu->jit_exit.pc;
     if (cpu->jit_exit.site) {           /* an exit to this page: link it when it has code */
@@ -584,9 +681,26 @@ cached_native:
         if (code)
             jit_link(cpu->jit_exit.site, code);
     }
-    goto cached_jump;
+    goto jit_jump;
 
+    /* The entry check failed: d is far_target (go to btarget), or the sentinel after a cut
+     * at the page's end (go to the next page), or the last entry of a cut, which is fine
+     * when the budget allows (see entry_need), or the run does not fit the budget, or d is a
+     * delay slot. */
 cached_enter_slow:
+    if (d == &far_target) {
+        target = btarget;
+        goto *jump_to;
+    }
+    if (d->op == OP_PAGE_END) {
+        pc = vbase + 0x1000u;
+        goto cached_fetch;
+    }
+    if (!(d->flags & INSN_DS) && (uint64_t)left >= d->run) {
+        if (jit)
+            goto jit_go;
+        goto plain_go;
+    }
     pc = PC_OF(d);
     if (left <= 0)
         goto cached_out_pc;
@@ -603,7 +717,7 @@ cached_step:
     cpu->pc = PC_OF(d);
     cpu->in_delay_slot = in_ds;
     cpu->ctl = in_ds ? CTL_DELAY_SLOT : CTL_NONE;
-    cpu->target = btarget;
+    cpu->target = BT_PC();
     cpu->icount = end - (uint64_t)(left + d->run);
     steps = 1;
 cached_run_interp:
@@ -616,10 +730,10 @@ cached_after_call:
     if (UNLIKELY(cpu->ctl == CTL_JUMP)) {   /* an exception, ERET or DERET */
         cpu->ctl = CTL_NONE;
         target = cpu->target;
-        goto cached_jump;
+        goto *jump_to;
     }
     target = in_ds ? btarget : cpu->pc + 4;
-    goto cached_jump;
+    goto *jump_to;
 
 cached_out_pc:
     cpu->pc = pc;
@@ -635,13 +749,13 @@ cached_decode:
         cpu->pc = vbase + 0x1000u;
         cpu->in_delay_slot = true;
         cpu->ctl = CTL_DELAY_SLOT;
-        cpu->target = btarget;
+        cpu->target = BT_PC();
         cpu->icount = end - (uint64_t)left;
         steps = 1;
         goto cached_run_interp;
     }
     decode_block(cpu, page, (unsigned)(d - page->insn), vbase, &handlers);
-    goto cached_enter;
+    goto *enter_to;
 
     /* ---- Inside a run ---- */
 #undef NEXT
@@ -660,6 +774,7 @@ cached_decode:
 #define BRANCH(cond) do {                                                      \
         uint32_t pc_ = PC_OF(d);                                               \
         btarget = (cond) ? pc_ + 4 + d->imm : pc_ + 8;                         \
+        bt = &far_target;                                                      \
         d++;                                                                   \
         goto *CACHED_HANDLER(d);                                               \
     } while (0)
@@ -669,81 +784,156 @@ cached_decode:
         uint32_t pc_ = PC_OF(d);                                               \
         if (cond) {                                                            \
             btarget = pc_ + 4 + d->imm;                                        \
+            bt = &far_target;                                                  \
             d++;                                                               \
             goto *CACHED_HANDLER(d);                                           \
         }                                                                      \
         left += d->run - 1;                                                    \
         target = pc_ + 8;                                                      \
-        goto cached_jump;                                                      \
+        goto *jump_to;                                                         \
     } while (0)
-#define JUMP(t) do { btarget = (t); d++; goto *CACHED_HANDLER(d); } while (0)
+#define JUMP(t) do {                                                           \
+        btarget = (t);                                                         \
+        bt = &far_target;                                                      \
+        d++;                                                                   \
+        goto *CACHED_HANDLER(d);                                               \
+    } while (0)
 #define OPL(name) blk_##name
 #include "cpu/interp_ops.h"
 #undef OPL
 
-    /* ---- Superinstructions: the hottest adjacent pairs (kbench's pair counts, issue 10
-     * design), the second reached by a direct jump instead of a dispatch. Their first half
-     * is the operation's own code; a call or exception in it leaves the run as usual. ---- */
+    /* ---- Branches whose targets, taken or not, are entries of the page (block.c picks
+     * these): the run after the delay slot starts from `bt` without a lookup. ---- */
+#define LOCAL_BRANCH(name, cond) local_##name:                                 \
+        bt = (cond) ? LOCAL_TAKEN(d) : d + 2;                                  \
+        d++;                                                                   \
+        goto *CACHED_HANDLER(d);
+    LOCAL_BRANCH(beq, RS == RT)
+    LOCAL_BRANCH(bne, RS != RT)
+    LOCAL_BRANCH(blez, (int32_t)RS <= 0)
+    LOCAL_BRANCH(bgtz, (int32_t)RS > 0)
+    LOCAL_BRANCH(bltz, (int32_t)RS < 0)
+    LOCAL_BRANCH(bgez, (int32_t)RS >= 0)
+#undef LOCAL_BRANCH
+
+    /* ---- Superinstructions: the hottest adjacent pairs (pair counts of kbench and of a
+     * Linux boot), the second reached by a direct jump instead of a dispatch. Their first
+     * half is the operation's own code; a call or exception in it leaves the run as usual.
+     * A pair with a branch is for a branch whose targets are entries of the page (block.c
+     * gives such pairs to those only). ---- */
 #define PAIR_ALU(a, b, stmt) pair_##a##_##b: stmt; d++; goto blk_##b;
+    PAIR_ALU(addiu, addu, RT = RS + d->imm)
+    PAIR_ALU(addiu, addiu, RT = RS + d->imm)
+    PAIR_ALU(addiu, lw, RT = RS + d->imm)
+    PAIR_ALU(addiu, sw, RT = RS + d->imm)
+    PAIR_ALU(addiu, xor, RT = RS + d->imm)
+    PAIR_ALU(addu, addu, RD = RS + RT)
+    PAIR_ALU(addu, lw, RD = RS + RT)
+    PAIR_ALU(addu, sw, RD = RS + RT)
+    PAIR_ALU(addu, sb, RD = RS + RT)
+    PAIR_ALU(subu, sltu, RD = RS - RT)
+    PAIR_ALU(sltu, addu, RD = RS < RT)
+    PAIR_ALU(sll, addu, RD = RT << d->sa)
+    PAIR_ALU(srl, addiu, RD = RT >> d->sa)
+    PAIR_ALU(xor, andi, RD = RS ^ RT)
+    PAIR_ALU(andi, sll, RT = RS & d->imm)
+    PAIR_ALU(nop, nop, (void)0)
+#undef PAIR_ALU
+    /* An instruction and a branch. */
+#define PAIR_ALU(a, b, stmt) pair_##a##_##b: stmt; d++; goto local_##b;
     PAIR_ALU(addiu, bne, RT = RS + d->imm)
     PAIR_ALU(addiu, beq, RT = RS + d->imm)
-    PAIR_ALU(addiu, addu, RT = RS + d->imm)
     PAIR_ALU(addu, bne, RD = RS + RT)
     PAIR_ALU(addu, beq, RD = RS + RT)
     PAIR_ALU(sltu, bne, RD = RS < RT)
     PAIR_ALU(sltu, beq, RD = RS < RT)
-    PAIR_ALU(sll, addu, RD = RT << d->sa)
+    PAIR_ALU(andi, bne, RT = RS & d->imm)
+    PAIR_ALU(or, beq, RD = RS | RT)
 #undef PAIR_ALU
     /* A branch and its delay slot (the run's end). */
-#define PAIR_BRANCH(a, b, cond) pair_##a##_##b: {                              \
-        uint32_t pc_ = PC_OF(d);                                               \
-        btarget = (cond) ? pc_ + 4 + d->imm : pc_ + 8;                         \
+#define PAIR_BRANCH(a, b, cond) pair_##a##_##b:                                \
+        bt = (cond) ? LOCAL_TAKEN(d) : d + 2;                                  \
         d++;                                                                   \
-        goto end_##b;                                                          \
-    }
+        goto ds_##b;
     PAIR_BRANCH(bne, addu, RS != RT)
     PAIR_BRANCH(bne, addiu, RS != RT)
     PAIR_BRANCH(bne, or, RS != RT)
+    PAIR_BRANCH(bne, subu, RS != RT)
+    PAIR_BRANCH(bne, xor, RS != RT)
     PAIR_BRANCH(beq, addu, RS == RT)
     PAIR_BRANCH(beq, addiu, RS == RT)
     PAIR_BRANCH(beq, or, RS == RT)
+    PAIR_BRANCH(beq, lw, RS == RT)
 #undef PAIR_BRANCH
     /* A NOP in the slot: nothing to run, it was counted with the run. */
-pair_beq_nop: target = RS == RT ? PC_OF(d) + 4 + d->imm : PC_OF(d) + 8; goto cached_jump;
-pair_bne_nop: target = RS != RT ? PC_OF(d) + 4 + d->imm : PC_OF(d) + 8; goto cached_jump;
-pair_jr_nop: target = RS; goto cached_jump;
-    /* Loads followed by an instruction inside the run. */
+pair_beq_nop: d = RS == RT ? LOCAL_TAKEN(d) : d + 2; goto *enter_to;
+pair_bne_nop: d = RS != RT ? LOCAL_TAKEN(d) : d + 2; goto *enter_to;
+pair_jr_nop: target = RS; goto *jump_to;
+    /* Loads and stores followed by an instruction inside the run: NEXT goes on at
+     * PAIR_SECOND. */
 #undef NEXT
-#define NEXT() do { d++; goto blk_addiu; } while (0)
+#define NEXT() do { d++; goto PAIR_SECOND; } while (0)
+#define PAIR_SECOND blk_addiu
 pair_lw_addiu: LOAD(4, AS_IS);
+pair_lb_addiu: LOAD(1, SEXT8);
 pair_lbu_addiu: LOAD(1, AS_IS);
-#undef NEXT
-#define NEXT() do { d++; goto blk_lw; } while (0)
+pair_sw_addiu: STORE(4);
+#undef PAIR_SECOND
+#define PAIR_SECOND blk_lw
 pair_lw_lw: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND blk_addu
+pair_lw_addu: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND blk_sltu
+pair_lw_sltu: LOAD(4, AS_IS);
+pair_sw_sltu: STORE(4);
+pair_sb_sltu: STORE(1);
+#undef PAIR_SECOND
+#define PAIR_SECOND blk_andi
+pair_lbu_andi: LOAD(1, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND blk_srl
+pair_lbu_srl: LOAD(1, AS_IS);
+pair_lhu_srl: LOAD(2, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND blk_sw
+pair_sw_sw: STORE(4);
+#undef PAIR_SECOND
+#define PAIR_SECOND local_bne
+pair_lw_bne: LOAD(4, AS_IS);
+pair_lb_bne: LOAD(1, SEXT8);
+#undef PAIR_SECOND
 
-    /* ---- A run's last instruction: a delay slot or a cut ---- */
+    /* ---- A run's last instruction after a cut: the next run starts at the next entry (or
+     * at the sentinel, which the entry check sends to the next page). Calls as inside a
+     * run. ---- */
 #undef NEXT
-#undef CALL
 #undef BRANCH
 #undef BRANCH_LIKELY
 #undef JUMP
-#define NEXT() do {                                                            \
-        target = (d->flags & INSN_DS) ? btarget : PC_OF(d) + 4;                \
-        goto cached_jump;                                                      \
-    } while (0)
-#define CALL(expr) do {                                                        \
-        in_ds = (d->flags & INSN_DS) != 0;                                     \
-        CACHED_SYNC_OUT(in_ds);                                                \
-        expr;                                                                  \
-        CACHED_SYNC_IN();                                                      \
-        goto cached_after_call;                                                \
-    } while (0)
-/* A branch ending a run sits in a delay slot: such entries are INSN_STEP, so these never
- * run. */
+#define NEXT() do { d++; goto *enter_to; } while (0)
+/* A branch ends a run only in a delay slot, as an INSN_STEP entry: these never run. */
 #define BRANCH(cond) do { (void)(cond); goto cached_step; } while (0)
 #define BRANCH_LIKELY(cond) BRANCH(cond)
 #define JUMP(t) BRANCH(t)
 #define OPL(name) end_##name
+#include "cpu/interp_ops.h"
+#undef OPL
+
+    /* ---- A delay slot: the next run starts at the branch's target ---- */
+#undef NEXT
+#undef CALL
+#define NEXT() do { d = bt; goto *enter_to; } while (0)
+#define CALL(expr) do {                                                        \
+        in_ds = true;                                                          \
+        btarget = BT_PC();            /* the call may change the page */       \
+        CACHED_SYNC_OUT(true);                                                 \
+        expr;                                                                  \
+        CACHED_SYNC_IN();                                                      \
+        goto cached_after_call;                                                \
+    } while (0)
+#define OPL(name) ds_##name
 #include "cpu/interp_ops.h"
 #undef OPL
 }

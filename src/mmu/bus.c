@@ -192,7 +192,17 @@ static uint32_t host_load(const uint8_t *p, unsigned size)
 
 bool bus_read(bus_t *bus, uint32_t paddr, unsigned size, uint32_t *value)
 {
-    const bus_region_t *r = bus_find(bus, paddr);
+    return bus_region_read(bus, bus_find(bus, paddr), paddr, size, value);
+}
+
+bool bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
+{
+    return bus_region_write(bus, bus_find(bus, paddr), paddr, value, size);
+}
+
+bool bus_region_read(bus_t *bus, const bus_region_t *r, uint32_t paddr, unsigned size,
+                     uint32_t *value)
+{
     if (!r || paddr - r->base + size > r->size) {
         bus_log_guest_error(bus, "bus error: read", paddr, size);
         return false;
@@ -204,9 +214,9 @@ bool bus_read(bus_t *bus, uint32_t paddr, unsigned size, uint32_t *value)
     return true;
 }
 
-bool bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size)
+bool bus_region_write(bus_t *bus, const bus_region_t *r, uint32_t paddr, uint32_t value,
+                      unsigned size)
 {
-    const bus_region_t *r = bus_find(bus, paddr);
     if (!r || paddr - r->base + size > r->size) {
         bus_log_guest_error(bus, "bus error: write", paddr, size);
         return false;

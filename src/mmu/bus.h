@@ -99,6 +99,12 @@ const bus_region_t *bus_find(bus_t *bus, uint32_t paddr);
  * instead, as QEMU's Malta does for the low 512 MiB.) */
 bool bus_read(bus_t *bus, uint32_t paddr, unsigned size, uint32_t *value);
 bool bus_write(bus_t *bus, uint32_t paddr, uint32_t value, unsigned size);
+/* The same, through the region bus_find returned for paddr (NULL: nothing there), for a
+ * caller that looked it up already. */
+bool bus_region_read(bus_t *bus, const bus_region_t *r, uint32_t paddr, unsigned size,
+                     uint32_t *value);
+bool bus_region_write(bus_t *bus, const bus_region_t *r, uint32_t paddr, uint32_t value,
+                      unsigned size);
 /* Reports a guest access the hardware ignores, under -d guest_errors; only the first few,
  * since firmware probing absent hardware does it in loops. */
 void bus_log_guest_error(bus_t *bus, const char *what, uint32_t paddr, unsigned size);

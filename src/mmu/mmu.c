@@ -104,7 +104,7 @@ bool mem_load_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t *out)
     const bus_region_t *r = bus_find(cpu->bus, paddr);
     if (region_has_page(r, paddr))
         fill_softtlb(cpu, r, vaddr, paddr, false);
-    if (!bus_read(cpu->bus, paddr, size, out)) {
+    if (!bus_region_read(cpu->bus, r, paddr, size, out)) {
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
     }
@@ -126,7 +126,7 @@ bool mem_store_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t value)
     if (region_has_page(r, paddr) && !r->readonly &&
         !r->code[((paddr & ~0xFFFu) - r->base) / CODE_PAGE_SIZE])
         fill_softtlb(cpu, r, vaddr, paddr, true);
-    if (!bus_write(cpu->bus, paddr, value, size)) {
+    if (!bus_region_write(cpu->bus, r, paddr, value, size)) {
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
     }
