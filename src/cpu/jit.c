@@ -53,6 +53,7 @@
 
 #include "cpu/internal.h"
 #include "cpu/jit.h"
+#include "cpu/mem.h"
 #include "cpu/trace.h"
 #include "cpu/x86emit.h"
 #include "frontend/log.h"
@@ -415,7 +416,10 @@ static x86_reg_t gpr_def_copy(block_t *k, unsigned d, unsigned s)
  * rewritten): then run_cached resumes from cpu_t (JIT_EXIT_STATE). So a software-TLB miss,
  * MMIO, an overflow, a trap, CP0 work and every instruction the translator does not know
  * cost a call, not a return to run_cached, and the interpreter's code is the only code of
- * their semantics. A step in a delay slot always leaves (the branch resolves in it). */
+ * their semantics. A step in a delay slot always leaves (the branch resolves in it).
+ * The commonest steps, a load or store that missed the software TLB (MMIO polling above all)
+ * and MFC0 of Count or Random, call out instead (jit_call_out): the same state stored, the
+ * same slow path called, without the interpreter's entry and dispatch around it. */
 
 static void emit_btarget(block_t *k);
 
@@ -453,9 +457,61 @@ static uint64_t jit_eret(cpu_t *cpu)
     return cpu->deadline <= cpu->icount;       /* an interrupt is due: back to cpu_run */
 }
 
-/* Stores the state the interpreter needs for entry `index` and calls `fn`, cpu_jit_step or
- * a helper above; EAX is then 0 to go on. The cache registers must be written back. */
-static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *))
+/* A load or store whose software-TLB lookup missed (MMIO, a page the software TLB does not
+ * hold, a page with code, a misaligned address), or MFC0 of a register that is not plain
+ * (Count, Random): what the interpreter's step does for it, without the interpreter around
+ * it. Counted first, as the interpreter counts an instruction while it calls out (a device
+ * or Count sees the same icount); then the slow path, then the result, or on an exception
+ * its vector. Not for delay slots, which take the generic step. */
+static uint64_t jit_call_out(cpu_t *cpu, const decoded_insn_t *e)
+{
+    uint64_t invalidations = code_invalidations;
+    uint32_t vpage = cpu->code_vpage;
+    uint32_t vaddr = cpu->gpr[e->rs] + e->imm, v = 0;
+    /* Copies: a store into this code resets the entry. */
+    const unsigned op = e->op, rt = e->rt;
+    bool ok = true;
+    cpu->icount++;
+    switch (op) {
+    case OP_lb: ok = mem_load_slow(cpu, vaddr, 1, &v); v = (uint32_t)(int8_t)v; break;
+    case OP_lbu: ok = mem_load_slow(cpu, vaddr, 1, &v); break;
+    case OP_lh: ok = mem_load_slow(cpu, vaddr, 2, &v); v = (uint32_t)(int16_t)v; break;
+    case OP_lhu: ok = mem_load_slow(cpu, vaddr, 2, &v); break;
+    case OP_lw: ok = mem_load_slow(cpu, vaddr, 4, &v); break;
+    case OP_sb: ok = mem_store_slow(cpu, vaddr, 1, cpu->gpr[rt]); break;
+    case OP_sh: ok = mem_store_slow(cpu, vaddr, 2, cpu->gpr[rt]); break;
+    case OP_sw: ok = mem_store_slow(cpu, vaddr, 4, cpu->gpr[rt]); break;
+    case OP_mfc0: v = cp0_read(cpu, e->rd, e->imm); break;
+    default: abort();                          /* called for these only */
+    }
+    if (!ok) {                                 /* at the exception's vector */
+        cpu_resolve_control(cpu);
+        return 1;
+    }
+    if (op != OP_sb && op != OP_sh && op != OP_sw)
+        cpu->gpr[rt] = v;                      /* $zero: rt is the sink */
+    cpu->pc += 4;
+    return cpu->deadline <= cpu->icount || cpu->halted || cpu->code_vpage != vpage ||
+           code_invalidations != invalidations;
+}
+
+/* Whether a step stub of `e` can call out instead: its only stub is the software-TLB miss.
+ * (MFC0's stub is its Coprocessor Unusable check: MFC0 calls out in line.) */
+static bool step_calls_out(const decoded_insn_t *e)
+{
+    switch (e->op) {
+    case OP_lb: case OP_lbu: case OP_lh: case OP_lhu: case OP_lw:
+    case OP_sb: case OP_sh: case OP_sw:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Stores the state the interpreter needs for entry `index` and calls the function at `fn`
+ * (cpu_jit_step or a helper above) with the cpu_t, and the entry if `pass_entry`; EAX is
+ * then 0 to go on. The cache registers must be written back. */
+static void emit_state_call(block_t *k, unsigned index, uintptr_t fn, bool pass_entry)
 {
     x86_buf_t *b = &k->b;
     const decoded_insn_t *e = &k->page->insn[index];
@@ -471,9 +527,16 @@ static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *)
     x86_alu_ri(b, X_SUB, true, X_RAX, e->run);
     x86_mov_mr(b, 8, CPU_FIELD(icount), X_RAX);
     x86_mov_rr(b, true, X_RDI, X_RBX);
-    x86_mov_ri64(b, X_RAX, (uintptr_t)fn);
+    if (pass_entry)
+        x86_mov_ri64(b, X_RSI, (uintptr_t)e);
+    x86_mov_ri64(b, X_RAX, fn);
     x86_call_r(b, X_RAX);
     x86_test_rr(b, X_RAX, X_RAX);
+}
+
+static void emit_helper_call(block_t *k, unsigned index, uint64_t (*fn)(cpu_t *))
+{
+    emit_state_call(k, index, (uintptr_t)fn, false);
 }
 
 static void emit_step_call(block_t *k, unsigned index)
@@ -541,7 +604,10 @@ static void emit_step_stubs(block_t *k)
         x86_patch(st->site, b->p);
         for (unsigned j = 0; j < st->ndirty; j++)
             x86_mov_mr(b, 4, GPR(st->dirty_guest[j]), cache_regs[st->dirty_slot[j]]);
-        emit_step_call(k, st->index);
+        if (st->finished && step_calls_out(&k->page->insn[st->index]))
+            emit_state_call(k, st->index, (uintptr_t)jit_call_out, true);
+        else
+            emit_step_call(k, st->index);
         if (!st->finished) {                    /* a delay slot: the block ends in it */
             x86_jmp(b, exit_state);
             continue;
@@ -788,8 +854,16 @@ static bool emit_cp0_move(block_t *k, const decoded_insn_t *e)
     x86_buf_t *b = &k->b;
     cp0_access_t a = cp0_describe(e->rd, e->imm);
     if (e->op == OP_mfc0) {
-        if (a.kind == CP0_OTHER)
-            return false;
+        if (a.kind == CP0_OTHER) {
+            if (k->branch)                    /* a delay slot: the generic step */
+                return false;
+            emit_cop0_check(k, e);
+            cache_write_back(k);
+            emit_state_call(k, index_of(k, e), (uintptr_t)jit_call_out, true);
+            x86_jcc(b, X_NE, exit_state);
+            cache_reset(k);
+            return true;
+        }
         emit_cop0_check(k, e);
         if (a.kind == CP0_CONST) {
             gpr_set_imm(k, e->rt, a.value);
