@@ -13,8 +13,8 @@
  * hthread_trampoline and whose sp is the top of its stack, and makes it READY. The run
  * queue (sched.c) decides who runs; this file moves registers. A thread stops running in
  * one of two ways, and hthread_t.saved says which, because that decides how it resumes:
- *   - it called in (yield, pause, sleep, exit): schedule() -> hthread_switch (switch.S)
- *     saves its callee-saved registers, sp and ra in ctx: SAVED_CTX;
+ *   - it called in (yield, pause, sleep, wait, exit): schedule() -> hthread_switch
+ *     (switch.S) saves its callee-saved registers, sp and ra in ctx: SAVED_CTX;
  *   - the timer took the CPU: exception.S saved its whole frame on the interrupt stack,
  *     hthread_timer_tick copies that frame into the thread: SAVED_FRAME.
  * Resuming is the mirror image, from either side:
@@ -105,6 +105,8 @@ const char *hthread_state_name(const hthread_t *t)
     };
     if (t->sleeping)
         return "sleeping";
+    if (t->waiting)
+        return "waiting";
     return t->se.state < ARRAY_SIZE(names) ? names[t->se.state] : "?";
 }
 
@@ -142,11 +144,28 @@ static void slot_init(hthread_t *t, const char *name, hthread_fn_t fn, void *arg
     t->canary = STACK_CANARY;
 }
 
+static void wake_sleepers(uint32_t now);
+
+/* The idle thread runs when no other thread is READY, and it gives the rest of the
+ * hypercore's slice to a VCPU (vcpu_hypercore_idle). But work for the other threads also
+ * appears while the VCPUs have the CPU: a guest's exit wakes a thread (hthread_wake), a
+ * sleep ends at a tick taken in guest mode, which wakes nobody here. So each time the
+ * hypercore gets the CPU back the idle thread first wakes the sleepers that are due and
+ * lets whatever is READY run; only a hypercore with nothing at all to do gives its slice
+ * away. */
 static void idle_fn(void *arg)
 {
     (void)arg;
-    for (;;)
-        vcpu_hypercore_idle();          /* a VCPU's turn, or WAIT until the next interrupt */
+    for (;;) {
+        uint32_t ie = irq_save();
+        wake_sleepers(timer_ticks());
+        bool work = sched.ready_count != 0;
+        irq_restore(ie);
+        if (work)
+            hthread_yield();
+        else
+            vcpu_hypercore_idle();      /* a VCPU's turn, or WAIT until the next interrupt */
+    }
 }
 
 void hthread_init(void)
@@ -237,6 +256,7 @@ bool hthread_resume(hthread_t *t)
 {
     uint32_t ie = irq_save();
     t->sleeping = false;
+    t->waiting = false;
     bool ok = sched_resume(&sched, &t->se);
     irq_restore(ie);
     return ok;
@@ -278,6 +298,26 @@ void hthread_sleep(uint32_t ticks)
     irq_restore(ie);
 }
 
+void hthread_wait(void)
+{
+    hthread_t *t = hthread_self();
+    uint32_t ie = irq_save();
+    t->waiting = true;
+    sched_pause(&sched, &t->se);
+    schedule();
+    irq_restore(ie);
+}
+
+void hthread_wake(hthread_t *t)
+{
+    uint32_t ie = irq_save();
+    if (t->in_use && t->waiting) {
+        t->waiting = false;
+        sched_resume(&sched, &t->se);
+    }
+    irq_restore(ie);
+}
+
 void hthread_set_preemptive(bool on)
 {
     preemptive = on;
@@ -307,9 +347,9 @@ static hv_frame_t *resume_frame(hthread_t *t, uint32_t status)
     return &t->frame;
 }
 
-hv_frame_t *hthread_timer_tick(hv_frame_t *f)
+/* Sleepers whose wake tick `now` has reached become READY. Interrupts masked. */
+static void wake_sleepers(uint32_t now)
 {
-    uint32_t now = timer_ticks();
     for (unsigned i = 0; i < HTHREAD_MAX; i++) {
         hthread_t *t = &hthread_stacks[i].thread;
         if (t->in_use && t->sleeping && (int32_t)(now - t->wake_tick) >= 0) {
@@ -317,6 +357,11 @@ hv_frame_t *hthread_timer_tick(hv_frame_t *f)
             sched_resume(&sched, &t->se);
         }
     }
+}
+
+hv_frame_t *hthread_timer_tick(hv_frame_t *f)
+{
+    wake_sleepers(timer_ticks());
     hthread_t *prev = hthread_self();
     prev->ticks++;
     if (!sched_tick(&sched) || (!preemptive && &prev->se != sched.idle))

@@ -44,6 +44,7 @@ typedef struct hthread {
     void *arg;
     bool in_use;                /* the slot holds a thread that is not DEAD */
     bool sleeping;              /* paused by hthread_sleep until wake_tick */
+    bool waiting;               /* paused by hthread_wait until hthread_wake */
     uint32_t wake_tick;
     uint32_t runs;              /* times it was given the CPU */
     uint32_t preemptions;       /* times the timer took the CPU from it */
@@ -69,6 +70,14 @@ bool hthread_destroy(hthread_t *t);
 void hthread_exit(void) __attribute__((noreturn));
 /* Gives up the CPU for at least `ticks` timer ticks. */
 void hthread_sleep(uint32_t ticks);
+/* Off the run queue until another context calls hthread_wake on it: for a thread with no
+ * work until someone hands it some (hwnet.c's transmit queue). The caller masks interrupts
+ * from finding nothing to do until this call, so a wake cannot fall in between and be
+ * lost; it returns with them as they were. */
+void hthread_wait(void);
+/* Makes a thread in hthread_wait READY; nothing when it is not waiting. From any context,
+ * exception context included (a guest's exit hands the thread work). */
+void hthread_wake(hthread_t *t);
 /* Preemptive (the default) or cooperative: when off, the timer still counts ticks and
  * wakes sleepers, but takes the CPU only from the idle thread. */
 void hthread_set_preemptive(bool on);

@@ -9,13 +9,16 @@
 
 #include "ne2k.h"
 
-/* Finds the NE2000 on PCI bus 0, gives it its I/O ports, starts it and its receive
- * thread, and says so in one line. False (also said) when there is no card or it does
- * not answer. Called once, from the main thread; later calls return the first answer. */
+/* Finds the NE2000 on PCI bus 0, gives it its I/O ports, starts it and its receive and
+ * transmit threads (net-rx, net-tx), and says so in one line. False (also said) when
+ * there is no card or it does not answer. Called once, from the main thread; later calls
+ * return the first answer. */
 bool hwnet_start(void);
 
-/* Transmits one Ethernet frame (no FCS); from any hypercore thread, a receiver included.
- * False when the card is not started or refused the frame (ne2k_transmit). */
+/* Queues one Ethernet frame (no FCS) for the transmit thread, which puts it on the wire
+ * in the hypercore's time; from any context, a guest's exit and a receiver included. False
+ * when the card is not started, the frame is longer than NE2K_FRAME_MAX, or the queue is
+ * full (counted: hwnet_stats). The card may still refuse it later (ne2k_transmit). */
 bool hwnet_send(const uint8_t *frame, size_t len);
 
 /* Who gets the received frames: rx(opaque, frame, len) on the receive thread, one call
@@ -29,6 +32,10 @@ bool hwnet_mac(uint8_t mac[NE2K_MAC_LEN]);
 typedef struct hwnet_stats {
     ne2k_stats_t card;
     uint32_t rx_unclaimed;      /* received while no receiver was set */
+    uint32_t tx_queued;         /* frames hwnet_send queued for the transmit thread */
+    uint32_t tx_queue_full;     /* ... and dropped, the queue full */
+    uint32_t tx_waiting;        /* in the queue now */
+    uint32_t tx_deepest;        /* the most ever in the queue at once */
 } hwnet_stats_t;
 /* A consistent copy of the counters (for the terminal); false when not started. */
 bool hwnet_stats(hwnet_stats_t *out);

@@ -34,7 +34,9 @@
  *
  * Transmission is synchronous to the remote DMA: the frame is copied into the buffer
  * once the previous one has left (CR.TXP clear), then TXP. The emulated chip sends at
- * once; a real one takes up to 1.2 ms a frame, bounded here by TX_IDLE_TIMEOUT_US. */
+ * once; a real one takes up to 1.2 ms a frame, bounded here by TX_IDLE_TIMEOUT_US. A
+ * caller that can do better than spin meanwhile asks ne2k_tx_busy first (hwnet.c's
+ * transmit thread yields). */
 #include "hv.h"
 #include "ne2k.h"
 
@@ -268,6 +270,11 @@ static bool wait_tx_idle(const ne2k_t *ne)
         if (read_count() - start >= TX_IDLE_TIMEOUT_US * COUNTS_PER_US)
             return false;
     return true;
+}
+
+bool ne2k_tx_busy(const ne2k_t *ne)
+{
+    return (reg_read(ne, NE_CR) & CR_TXP) != 0;
 }
 
 bool ne2k_transmit(ne2k_t *ne, const uint8_t *frame, size_t len)

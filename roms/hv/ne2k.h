@@ -45,6 +45,10 @@ bool ne2k_init(ne2k_t *ne, uint32_t port);
  * The caller masks interrupts: the card's registers are one shared state. */
 size_t ne2k_receive(ne2k_t *ne, uint8_t *buf, size_t size);
 
+/* CR.TXP: the previous frame is still going out, so ne2k_transmit would wait for it. One
+ * read of CR, which every register page shares: safe with interrupts enabled. */
+bool ne2k_tx_busy(const ne2k_t *ne);
+
 /* Puts one frame (destination MAC first, no FCS; padded to NE2K_FRAME_MIN) on the wire;
  * false when it could not be. Interrupts masked by the caller, as for ne2k_receive. */
 bool ne2k_transmit(ne2k_t *ne, const uint8_t *frame, size_t len);

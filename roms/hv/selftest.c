@@ -128,6 +128,46 @@ static void test_pause_resume_destroy(void)
            "no step after destroy, slot reused, main refuses");
 }
 
+/* ---- Wait and wake: work handed to a thread (hwnet.c's transmit queue) ------------------- */
+
+static volatile uint32_t work_given, work_done;
+
+static void worker_fn(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        uint32_t ie = irq_save();
+        while (work_done == work_given)
+            hthread_wait();
+        irq_restore(ie);
+        work_done++;
+    }
+}
+
+static void test_wait_wake(void)
+{
+    work_given = work_done = 0;
+    hthread_t *t = hthread_create("worker", worker_fn, NULL);
+    if (!t) {
+        result(false, "wait-wake", "hthread_create failed");
+        return;
+    }
+    yield_times(3);
+    bool idle_waits = strcmp(hthread_state_name(t), "waiting") == 0 && t->runs == 1;
+    /* Two wakes for one piece of work: the second finds the thread READY already and must
+     * not put it on the run queue twice. */
+    uint32_t ie = irq_save();
+    work_given++;
+    hthread_wake(t);
+    hthread_wake(t);
+    irq_restore(ie);
+    yield_times(3);
+    bool done = work_done == 1 && t->runs == 2 && strcmp(hthread_state_name(t), "waiting") == 0;
+    hthread_destroy(t);
+    result(idle_waits && done, "wait-wake", "waits with nothing to do, one wake ran it once "
+           "for its work, a second wake was nothing, waits again");
+}
+
 /* ---- Preemption: threads that never yield ------------------------------------------------ */
 
 static volatile uint32_t spins[2];
@@ -243,6 +283,7 @@ unsigned selftest_run(void)
     hthread_set_preemptive(false);      /* the cooperative tests need a fixed order */
     test_cooperative();
     test_pause_resume_destroy();
+    test_wait_wake();
     test_stack_guard();
     test_sleep_idle();
     test_preemption();

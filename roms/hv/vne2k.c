@@ -42,7 +42,9 @@ _Static_assert(VNET_PORTS >= VSCHED_MAX_VCPUS, "vnet.h: a bridge port for every 
 static void uplink_send(void *opaque, const uint8_t *frame, size_t len)
 {
     (void)opaque;
-    hwnet_send(frame, len);                 /* a frame the card refuses is lost, as on a wire */
+    /* Only queued, for hwnet's transmit thread: this is a guest's exit. A frame the
+     * queue or the card refuses is lost, as on a wire. */
+    hwnet_send(frame, len);
 }
 
 /* On hwnet's receive thread, interrupts enabled. */

@@ -10,8 +10,11 @@
  * safety net should a model ever miss one.
  *
  * A card's transmit goes straight into bridge_input, which may deliver into another
- * guest's card (or the uplink) before it returns: everything happens on the transmitting
- * guest's exit, nothing is deferred, so a frame is never held anywhere but a port queue. */
+ * guest's card before it returns: between guests everything happens on the transmitting
+ * guest's exit, so such a frame is never held anywhere but a port queue. What goes to the
+ * uplink is handed to its send function on that exit too, and the hypervisor's
+ * (hwnet_send) only queues it for its transmit thread: the real card's work is done in
+ * the hypercore's time, not the guest's. */
 #include <string.h>
 
 #include "vnet.h"

@@ -9,7 +9,8 @@
  * next frame for the port, and at vnet_poll.
  *
  * The uplink is whatever the board's card driver gives it: a function that sends a frame
- * on the wire (vnet_set_uplink) and a way in for the frames it receives
+ * on the wire (vnet_set_uplink; called on the transmitting guest's exit, so it should
+ * only queue the frame, as hwnet_send does) and a way in for the frames it receives
  * (vnet_uplink_input). Without one the guests still reach each other.
  *
  * Pure C, tested on the host (tests/hv/test_vnet.c). The caller provides the locking: in

@@ -21,7 +21,9 @@
  *     with the host's IE and IM7 set whatever its own Status says, so it cannot keep the
  *     tick out: a guest looping with its interrupts off is preempted like any other);
  *   - a tick in the hypercore that ends its slice, or any timer interrupt while the
- *     hypercore runs only its idle thread (it gives the rest of its slice away);
+ *     hypercore runs only its idle thread (it gives the rest of its slice away; the idle
+ *     thread does so itself too, once it has let every thread with work run: hthread.c's
+ *     idle_fn);
  *   - WAIT in a guest: its VCPU is WAITING until its virtual timer's deadline (its
  *     Compare in host Count; the host timer is armed for the earliest waiter), then READY;
  *   - a guest that exits or is stopped (vcpu.c's watchdog): STOPPED for good.

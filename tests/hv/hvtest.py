@@ -16,7 +16,9 @@ guest (roms/guests/bad) spins with its interrupts off and the hypervisor's watch
 it with a report while g0 passes every check. Where guests interleave, the output is
 compared per guest (two-guests.expected, bad-guest.expected): the sequence of each
 guest's lines ("[gN] ..." and "hv: guest gN ...") and of the hypervisor's other lines, in
-order within each, numbers in [] aside.
+order within each, numbers in [] aside. bad-jump: `-append "guest=rtos,badjump term"`: the
+bad guest jumps where nothing is with no exception handler and is stopped by the watchdog
+with a report (bad-jump.expected) while the rtos guest passes; `guests` shows it stopped.
 
 netcheck: `-append netcheck` with `-nic user,model=ne2k_pci`: the hypervisor's own NE2000
 driver (roms/hv/ne2k.c, hwnet.c) asks the user network's gateway for its MAC by ARP and
@@ -29,11 +31,14 @@ twice on one flash file: the kernel installed in the guest's flash once, the boo
 environment there counting the boots.
 
 net-two, net-udp: the guests' network (issue 9), tests/hv/nettest.py: two net guests
-(roms/guests/net) on the hypervisor's bridge with `-nic user,model=ne2k_pci`.
+(roms/guests/net) on the hypervisor's bridge with `-nic user,model=ne2k_pci`; net-udp with
+the terminal, whose `threads` and `net` show the board card's transmit thread at work.
 
 terminal: `-append "guest=rtos,echo term"`: the management terminal's commands typed and
 checked (help, guests, threads, pause/resume, tlb, console N with a line echoed by the echo
 guest through its virtual 16550's receive interrupts and Ctrl-] back, reset, halt).
+busy-term: `-append "guest=kbench term"`: the terminal answers while a compute-bound guest
+runs (the hypercore's threads are not starved by a guest that never waits).
 
 On kseg the ELF goes in with -kernel; QEMU has no -kernel for a -bios firmware, so the test
 writes the file and a boot descriptor into RAM with QEMU's generic loader, exactly as
@@ -53,8 +58,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import romtest  # noqa: E402  (the boot ROM's test helpers)
 import nettest  # noqa: E402  (net-two, net-udp: the network guests, issue 9)
 
-TESTS = ("cooperative", "current", "pause", "resume", "destroy", "stack-guard", "sleep",
-         "preemption", "preempted-destroy", "yield-to-preempted")
+TESTS = ("cooperative", "current", "pause", "resume", "destroy", "wait-wake", "stack-guard",
+         "sleep", "preemption", "preempted-destroy", "yield-to-preempted")
 RUN_TIMEOUT = 120       # seconds from start to the summary (kseg runs unoptimised in CI)
 HERE = os.path.dirname(os.path.abspath(__file__))
 EXPECTED = os.path.join(HERE, "selftest.expected")
@@ -184,6 +189,27 @@ def test_bad_guest(emu, log, tmpdir, opts):
     romtest.check(re.search(r"^hv: guest g1 stopped: looped with interrupts off", text, re.M),
                   "the bad guest g1 was not stopped by the watchdog:\n%s" % text)
     compare_per_guest(hv_lines(text), os.path.join(HERE, "bad-guest.expected"))
+
+
+def test_bad_jump(emu, log, tmpdir, opts):
+    """`-append "guest=rtos,badjump term"`: g1 (roms/guests/bad, mode 1) jumps to an address
+    where nothing is, with no exception handler of its own, so each exception reflected
+    into it faults again at its vector; the watchdog stops it after VCPU_WD_STORM of them
+    without an ERET, with a report on the management terminal (the board console), while
+    g0, the rtos test kernel, passes its checks. `guests` on the terminal then shows g1
+    stopped and g0 exited."""
+    text, (guests,) = run_guests_term(emu, log, tmpdir, opts, "guest=rtos,badjump", "g1",
+                                      r"hv: guest g1 statistics.*\n", [("guests", GUESTS)])
+    check_rtos(text, "g0")
+    romtest.check(re.search(r"^hv: guest g1 stopped: \d+ exceptions reflected without an "
+                            r"ERET at pc 0x[0-9a-f]{8}$", text, re.M),
+                  "the bad guest g1 was not stopped by the watchdog:\n%s" % text)
+    romtest.check(guest_row(guests, "g1")[0] == "stopped" and
+                  guest_row(guests, "g0")[0] == "exited", "guests:\n%s" % guests)
+    # Whether a tick came during g1's one short run is up to the host's speed: not compared.
+    lines = [line for line in hv_lines(text)
+             if not line.startswith("hv: guest g1 was interrupted by the hypervisor's tick")]
+    compare_per_guest(lines, os.path.join(HERE, "bad-jump.expected"))
 
 
 RTOS_TESTS = 20
@@ -342,6 +368,51 @@ def test_terminal(emu, log, tmpdir, opts):
     check_rtos(text[:text.find("hv: guest g0 reset")], "g0")
 
 
+def run_guests_term(emu, log, tmpdir, opts, cmdline, last, report_end, commands):
+    """run_guests with the management terminal (`cmdline term`): once the guests are done
+    (the statistics of `last`, then the line matching `report_end`), types `commands`
+    ((line, regex of its output's first line) each) and `halt`. The whole output and each
+    command's."""
+    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv),
+                                 cmdline=cmdline + " term")
+    try:
+        s.expect(re.escape(TERM_PROMPT), RUN_TIMEOUT, "the terminal's prompt")
+        seen_or_expect(s, r"hv: guest %s statistics.*\n" % last, "the end of the guests")
+        seen_or_expect(s, report_end, "the hypervisor's report after the guests")
+        outs = [term_command(s, line, first) for line, first in commands]
+        s.send("halt\r")
+        text = wait_halt(s)
+    finally:
+        s.close()
+    romtest.check("hv: halted from the terminal" in text, "no halt message:\n%s" % text)
+    return text, outs
+
+
+def test_busy_term(emu, log, tmpdir, opts):
+    """`-append "guest=kbench term"`: the terminal typed to while a compute-bound guest runs
+    that never waits. The hypercore's threads (here `term`, which sleeps a tick between
+    keys) must still get the hypercore's slice: `guests` answers while g0 is still ready
+    or running, not once it is done. Their sleeps end at ticks the guest takes, and the
+    idle thread gives the slice away only when no thread has work (hthread.c's idle_fn);
+    the same holds the board card's threads to their work under a busy guest."""
+    s = romtest.boot_with_kernel(emu, log, tmpdir, romtest.read_file(opts.hv),
+                                 cmdline="guest=kbench term")
+    try:
+        s.expect(re.escape(TERM_PROMPT), RUN_TIMEOUT, "the terminal's prompt")
+        # The prompt comes before the guests start: their first line says they have.
+        seen_or_expect(s, r"\[g0\] kbench: integer kernels", "kbench's banner")
+        out = term_command(s, "guests", GUESTS)
+        romtest.check(guest_row(out, "g0")[0] in ("ready", "running"),
+                      "the terminal answered only once the busy guest was done:\n%s" % out)
+        seen_or_expect(s, r"\[g0\] kbench: (PASS|FAIL)", "kbench's verdict")
+        seen_or_expect(s, r"hv: guest g0 statistics.*\n", "the end of the guest")
+        s.send("halt\r")
+        text = wait_halt(s)
+    finally:
+        s.close()
+    romtest.check(re.search(r"^\[g0\] kbench: PASS$", text, re.M), "kbench:\n%s" % text)
+
+
 NIC_ARGS = ["-nic", "user,model=ne2k_pci"]
 NO_NIC_ARGS = ["-nic", "none"]      # QEMU's Malta otherwise gets its default pcnet card
 
@@ -483,8 +554,9 @@ def main():
     ap.add_argument("--hv", required=True, help="roms/hv/hv.elf")
     ap.add_argument("--ram", type=int, default=256, help="MiB")
     ap.add_argument("--log", help="write the whole conversation here")
-    ap.add_argument("test", choices=("selftest", "guest", "two-guests", "bad-guest", "rtos",
-                                     "two-rtos", "boot-stage", "terminal", "netcheck",
+    ap.add_argument("test", choices=("selftest", "guest", "two-guests", "bad-guest", "bad-jump",
+                                     "rtos", "two-rtos", "boot-stage", "terminal",
+                                     "busy-term", "netcheck",
                                      "netcheck-nocard", "flash-persist", "boot-flash",
                                      *nettest.TESTS))
     opts = ap.parse_args()
@@ -495,16 +567,21 @@ def main():
         ap.error("give --kseg, or --qemu and --bios")
     opts.console = "superio"
     test = {"selftest": test_selftest, "guest": test_guest, "two-guests": test_two_guests,
-            "bad-guest": test_bad_guest, "rtos": test_rtos, "two-rtos": test_two_rtos,
-            "boot-stage": test_boot_stage,
-            "terminal": test_terminal, "netcheck": test_netcheck,
+            "bad-guest": test_bad_guest, "bad-jump": test_bad_jump, "rtos": test_rtos,
+            "two-rtos": test_two_rtos, "boot-stage": test_boot_stage,
+            "terminal": test_terminal, "busy-term": test_busy_term, "netcheck": test_netcheck,
             "netcheck-nocard": test_netcheck_nocard, "flash-persist": test_flash_persist,
             "boot-flash": test_boot_flash}.get(opts.test)
     if test is None:                # nettest's: the board's card on the user network
         def test(emu, log, tmpdir, opts):
             nic = NicEmulator(emu, NIC_ARGS)
-            nettest.TESTS[opts.test](
-                lambda cmdline: run_guests(nic, log, tmpdir, opts, cmdline, "g1"))
+
+            def run(cmdline, commands=()):
+                if not commands:
+                    return run_guests(nic, log, tmpdir, opts, cmdline, "g1"), []
+                return run_guests_term(nic, log, tmpdir, opts, cmdline, "g1",
+                                       r"hv: net: counters .*\n", commands)
+            nettest.TESTS[opts.test](run)
     return romtest.run_one(opts, romtest.Emulator(opts),
                            lambda emu, log, tmpdir: test(emu, log, tmpdir, opts))
 

@@ -226,12 +226,15 @@ static void test_timer(void)
     while (exc_rec.count == before && MFC0(C0_COUNT) - spin < 160000000u)
         ;
     MTC0(C0_STATUS, 0);
-    uint32_t cause = exc_rec.cause;
+    uint32_t cause = exc_rec.cause, after = MFC0(C0_CAUSE);
     bool ok = held && exc_rec.count == before + 1 && exc_rec.vector == 1 &&
               EXCCODE(cause) == 0 && (cause & CAUSE_IP7) && (cause & CAUSE_TI) &&
-              !(MFC0(C0_CAUSE) & CAUSE_TI);
+              !(after & CAUSE_TI);
     result(ok, "timer:");
-    gprintf(" held while IE=0, Int to EBase+0x180 once IE=1 with IP7 and TI, acknowledged\n");
+    /* What each condition saw, in [] (which the tests' comparison leaves out). */
+    gprintf(" held while IE=0, Int to EBase+0x180 once IE=1 with IP7 and TI, acknowledged"
+            " [held %u, %u exceptions, vector %u, Cause 0x%x, then 0x%x]\n", (unsigned)held,
+            exc_rec.count - before, exc_rec.vector, cause, after);
 }
 
 /* The guest spins on memory (no trap, so no exit of its own): the interrupt must still
