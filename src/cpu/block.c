@@ -127,9 +127,11 @@ static int32_t pair_handler(const block_handlers_t *handlers, const decoded_insn
     if ((has_local(handlers, e) && !local_handler(handlers, e, index)) ||
         (has_local(handlers, next) && !local_handler(handlers, next, index + 1)))
         return 0;                             /* pairs with such a branch go to entries */
-    for (unsigned k = 0; k < handlers->pair_count; k++)
-        if (handlers->pairs[k].first == e->op && handlers->pairs[k].second == next->op)
-            return handlers->pairs[k].h;
+    for (unsigned k = 0; k < handlers->pair_count; k++) {
+        const block_pair_t *p = &handlers->pairs[k];
+        if (p->first == e->op && p->second == next->op && (!p->next_h || p->next_h == next->h))
+            return p->h;
+    }
     return 0;
 }
 
@@ -166,8 +168,9 @@ void decode_block(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase,
         prev_branch = branch;
     }
     /* A run that reached the page's end without END ends with a branch in the last word.
-     * Handlers after all flags are known: a pair looks at the next entry's. */
-    for (unsigned i = index; i <= last; i++) {
+     * Handlers after all flags are known, as a pair looks at the next entry's; and
+     * backwards, as a triple or chain looks at the next entry's handler. */
+    for (unsigned i = last + 1; i-- > index;) {
         decoded_insn_t *e = &in[i];
         e->run = (uint8_t)(last + 1 - i);
         if (e->flags & INSN_STEP)

@@ -107,9 +107,12 @@ extern uint64_t code_invalidations;
 
 /* A superinstruction: the handler that runs `first` and then `second`, the next entry of
  * the same run, jumping to the second's code directly (no dispatch). A branch's second is
- * its delay slot. */
+ * its delay slot. With `next_h` set it is a triple or a longer chain: it applies only where
+ * the next entry's handler is next_h (the superinstruction that starts with `second`), and
+ * jumps there after `first`. */
 typedef struct block_pair {
     uint8_t first, second;
+    int32_t next_h;           /* 0: any */
     int32_t h;
 } block_pair_t;
 

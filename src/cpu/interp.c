@@ -359,9 +359,11 @@ void cpu_resolve_control(cpu_t *cpu)
     } while (0)
 #define LINK() (r[31] = PC_OF(d) + 8)
 /* Loads and stores: the software TLB hit inline, everything else out of line. */
+#define SOFTTLB_AT(table, ea)                                                  \
+        ((const softtlb_entry_t *)((const char *)(table) + softtlb_offset(ea)))
 #define LOAD(size, convert) do {                                               \
         uint32_t ea_ = EA, v_;                                                 \
-        const softtlb_entry_t *e_ = &cpu->stlb->read[softtlb_index(ea_)];      \
+        const softtlb_entry_t *e_ = SOFTTLB_AT(cpu->stlb->read, ea_);          \
         if (LIKELY(e_->tag == (ea_ & (0xFFFFF000u | ((size) - 1))))) {         \
             const uint8_t *p_ = (const uint8_t *)(e_->addend + ea_);           \
             if ((size) == 4) memcpy(&v_, p_, 4);                               \
@@ -375,7 +377,7 @@ void cpu_resolve_control(cpu_t *cpu)
     } while (0)
 #define STORE(size) do {                                                       \
         uint32_t ea_ = EA, v_ = RT;                                            \
-        const softtlb_entry_t *e_ = &cpu->stlb->write[softtlb_index(ea_)];     \
+        const softtlb_entry_t *e_ = SOFTTLB_AT(cpu->stlb->write, ea_);         \
         if (LIKELY(e_->tag == (ea_ & (0xFFFFF000u | ((size) - 1))))) {         \
             uint8_t *p_ = (uint8_t *)(e_->addend + ea_);                       \
             if ((size) == 4) memcpy(p_, &v_, 4);                               \
@@ -408,13 +410,17 @@ void cpu_resolve_control(cpu_t *cpu)
  * copies of its handler that finish the block: after a cut (end_*) the next run starts at
  * the next entry; in a delay slot (ds_*) at the branch's target. A branch whose targets,
  * taken and not, are both on its page (block.c picks local_* handlers for those) leaves its
- * target as an entry pointer (`bt`), so the next run starts without a lookup; any other
- * branch or jump leaves an address (`btarget`, with bt = &far_target), which goes through
- * the jump code: the entry on the same page by index, else the page's link for that PC
- * (codecache.h), else the fetch software TLB inline, else mmu_fetch_page. The entry code
- * exists twice, with and without tier 2's lookup (jump_to, enter_to).
- * The hottest pairs of adjacent instructions have superinstructions, chosen when a run is
- * decoded: the pair's second instruction is reached by a direct jump, not a dispatch.
+ * target as an entry pointer (`bt`), so the next run starts without a lookup, and so does
+ * a jump to its own page; any other branch or jump leaves an address (`btarget`, with
+ * bt = &far_target), which goes through the jump code: the entry on the same page by
+ * index, else the page's link for that PC (codecache.h), else the fetch software TLB
+ * inline, else mmu_fetch_page. The entry code exists twice, with and without tier 2's
+ * lookup (jump_to, enter_to), and the handlers that end a run carry their own copy of it
+ * (ENTER).
+ * The hottest sequences of adjacent instructions have superinstructions, chosen when a run
+ * is decoded: pairs, whose second instruction is reached by a direct jump, not a dispatch;
+ * triples and longer chains, an instruction followed by a direct jump to the next entry's
+ * pair or chain (block.c checks that the next entry has that handler).
  * What does not fit that shape runs in the interpreter for a few instructions (run_fast
  * with a limit, "stepping"), which makes the two tiers agree by construction there: a run
  * longer than what is left of the slice (so the loop stops at exactly the instruction the
@@ -500,8 +506,39 @@ static void run_cached(cpu_t *cpu)
         MIPS_ALL_OPS(H_DS)
 #undef H_DS
     };
-#define PAIR(a, b) { OP_##a, OP_##b, &&pair_##a##_##b - &&cached_decode }
+#define PAIR(a, b) { OP_##a, OP_##b, 0, &&pair_##a##_##b - &&cached_decode }
+#define TRIPLE(a, b, c) { OP_##a, OP_##b, &&pair_##b##_##c - &&cached_decode,              \
+                          &&pair_##a##_##b##_##c - &&cached_decode }
+/* A, then the handler of b and what follows it (`rest`: its operations after b). */
+#define CHAIN(a, b, rest) { OP_##a, OP_##b, &&pair_##b##_##rest - &&cached_decode,          \
+                            &&pair_##a##_##b##_##rest - &&cached_decode }
     static const block_pair_t pairs[] = {
+        /* Triples and chains first: where one applies, it is chosen over the pair of its
+         * first two. */
+        TRIPLE(addiu, addu, bne), TRIPLE(addu, lbu, addiu), TRIPLE(lbu, addiu, addu),
+        TRIPLE(sll, addu, lw), TRIPLE(addiu, lw, addiu), TRIPLE(lw, sltu, bne),
+        TRIPLE(lw, lw, lw), TRIPLE(lw, addiu, lw), TRIPLE(sw, sw, sw), TRIPLE(addu, bne, addu),
+        TRIPLE(lw, addiu, bne), TRIPLE(madd, lw, addiu), TRIPLE(sltu, bne, or),
+        TRIPLE(or, sw, addiu), TRIPLE(sw, addiu, beq), TRIPLE(addiu, beq, nop),
+        TRIPLE(sb, sltu, bne), TRIPLE(addu, addu, sb), TRIPLE(addu, sb, sltu),
+        TRIPLE(sltu, bne, addu), TRIPLE(addu, lw, bne), TRIPLE(lb, bne, addiu),
+        TRIPLE(addiu, lb, bne),
+        /* Longer chains, for the hottest whole runs of kbench (loops of byte and table
+         * walks, compare-and-branch, call and return). */
+        CHAIN(addiu, addu, bne_addu), CHAIN(lbu, addiu, addu_bne_addu),
+        CHAIN(lw, sltu, bne_or), CHAIN(sw, addiu, beq_nop),
+        CHAIN(addiu, bne, madd), CHAIN(lw, addiu, bne_madd), CHAIN(addiu, lw, addiu_bne_madd),
+        CHAIN(lw, addiu, lw_addiu_bne_madd),
+        CHAIN(sb, sltu, bne_addu), CHAIN(addu, sb, sltu_bne_addu),
+        CHAIN(addiu, beq, addiu), CHAIN(lb, addiu, beq_addiu), CHAIN(sltiu, beq, addiu),
+        CHAIN(or, beq, or), CHAIN(addiu, bne, or), CHAIN(sb, addiu, bne_or),
+        CHAIN(lw, jr, nop), CHAIN(addu, lw, jr_nop), CHAIN(sll, addu, lw_jr_nop),
+        CHAIN(addu, beq, lw), CHAIN(sll, addu, beq_lw), CHAIN(lbu, bne, mul),
+        CHAIN(lw, bne, xor), CHAIN(addu, lw, bne_xor), CHAIN(sll, addu, lw_bne_xor),
+        CHAIN(andi, sll, addu_lw_bne_xor), CHAIN(xor, andi, sll_addu_lw_bne_xor),
+        CHAIN(addiu, xor, andi_sll_addu_lw_bne_xor),
+        CHAIN(srl, addiu, xor_andi_sll_addu_lw_bne_xor),
+        CHAIN(lbu, srl, addiu_xor_andi_sll_addu_lw_bne_xor),
         PAIR(addiu, addu), PAIR(addiu, addiu), PAIR(addiu, lw), PAIR(addiu, sw),
         PAIR(addiu, xor), PAIR(addu, addu), PAIR(addu, lw), PAIR(addu, sw), PAIR(addu, sb),
         PAIR(subu, sltu), PAIR(sltu, addu), PAIR(sll, addu), PAIR(srl, addiu),
@@ -515,8 +552,14 @@ static void run_cached(cpu_t *cpu)
         PAIR(lbu, addiu), PAIR(lbu, andi), PAIR(lbu, srl), PAIR(lhu, srl),
         PAIR(lw, bne), PAIR(lb, bne),
         PAIR(sw, sw), PAIR(sw, addiu), PAIR(sw, sltu), PAIR(sb, sltu),
+        PAIR(addu, lbu), PAIR(or, sw), PAIR(or, or), PAIR(addiu, lb), PAIR(xor, lbu),
+        PAIR(addiu, sll), PAIR(mul, addiu), PAIR(addiu, or), PAIR(or, lb), PAIR(addiu, lbu),
+        PAIR(madd, lw), PAIR(sw, sll), PAIR(sltiu, beq), PAIR(sltiu, bne),
+        PAIR(bne, madd), PAIR(bne, mul), PAIR(beq, sw),
     };
 #undef PAIR
+#undef TRIPLE
+#undef CHAIN
     static const block_handlers_t handlers = {
         .mid = h_mid, .end = h_end, .ds = h_ds, .local = h_local,
         .step = &&cached_step - &&cached_decode,
@@ -757,6 +800,24 @@ cached_decode:
     decode_block(cpu, page, (unsigned)(d - page->insn), vbase, &handlers);
     goto *enter_to;
 
+    /* Entering the run at d from the handler that ends the previous one: plain_enter's
+     * code, copied into each such handler instead of jumped to. The copies spare a jump
+     * per run, and each has its own indirect jump, which the host predicts from the
+     * handler it sits in (the delay slot's operation, say) rather than from one place
+     * shared by every run. With tier 2 the entry goes through its lookup. */
+#define ENTER() do {                                                           \
+        if (jit)                                                               \
+            goto jit_enter;                                                    \
+        uint64_t need_ = entry_need(d), left_ = (uint64_t)left;                \
+        bool short_ = __builtin_sub_overflow(left_, need_, &left_);            \
+        left = (int64_t)left_;        /* subtract, then test the borrow */    \
+        if (UNLIKELY(short_)) {                                                \
+            left += (int64_t)need_;                                            \
+            goto cached_enter_slow;                                            \
+        }                                                                      \
+        goto *CACHED_HANDLER(d);                                               \
+    } while (0)
+
     /* ---- Inside a run ---- */
 #undef NEXT
 #undef CALL
@@ -792,9 +853,12 @@ cached_decode:
         target = pc_ + 8;                                                      \
         goto *jump_to;                                                         \
     } while (0)
+/* A target on the page (a call or return nearby, most often) is left as its entry, as a
+ * local branch leaves it: the delay slot then enters the next run directly, not through
+ * cached_enter_slow and the jump code. */
 #define JUMP(t) do {                                                           \
         btarget = (t);                                                         \
-        bt = &far_target;                                                      \
+        bt = (btarget & 0xFFFFF003u) == vbase ? ENTRY_AT(btarget) : &far_target; \
         d++;                                                                   \
         goto *CACHED_HANDLER(d);                                               \
     } while (0)
@@ -816,6 +880,8 @@ cached_decode:
     LOCAL_BRANCH(bgez, (int32_t)RS >= 0)
 #undef LOCAL_BRANCH
 
+    /* MADD's statement (interp_ops.h), for the superinstructions with it. */
+#define MADD() acc_set(cpu, acc_get(cpu) + (uint64_t)((int64_t)(int32_t)RS * (int32_t)RT))
     /* ---- Superinstructions: the hottest adjacent pairs (pair counts of kbench and of a
      * Linux boot), the second reached by a direct jump instead of a dispatch. Their first
      * half is the operation's own code; a call or exception in it leaves the run as usual.
@@ -838,6 +904,17 @@ cached_decode:
     PAIR_ALU(xor, andi, RD = RS ^ RT)
     PAIR_ALU(andi, sll, RT = RS & d->imm)
     PAIR_ALU(nop, nop, (void)0)
+    PAIR_ALU(addu, lbu, RD = RS + RT)
+    PAIR_ALU(or, sw, RD = RS | RT)
+    PAIR_ALU(or, or, RD = RS | RT)
+    PAIR_ALU(addiu, lb, RT = RS + d->imm)
+    PAIR_ALU(xor, lbu, RD = RS ^ RT)
+    PAIR_ALU(addiu, sll, RT = RS + d->imm)
+    PAIR_ALU(mul, addiu, RD = (uint32_t)((int64_t)(int32_t)RS * (int32_t)RT))
+    PAIR_ALU(addiu, or, RT = RS + d->imm)
+    PAIR_ALU(or, lb, RD = RS | RT)
+    PAIR_ALU(addiu, lbu, RT = RS + d->imm)
+    PAIR_ALU(madd, lw, MADD())
 #undef PAIR_ALU
     /* An instruction and a branch. */
 #define PAIR_ALU(a, b, stmt) pair_##a##_##b: stmt; d++; goto local_##b;
@@ -849,25 +926,40 @@ cached_decode:
     PAIR_ALU(sltu, beq, RD = RS < RT)
     PAIR_ALU(andi, bne, RT = RS & d->imm)
     PAIR_ALU(or, beq, RD = RS | RT)
+    PAIR_ALU(sltiu, beq, RT = RS < d->imm)
+    PAIR_ALU(sltiu, bne, RT = RS < d->imm)
 #undef PAIR_ALU
-    /* A branch and its delay slot (the run's end). */
+    /* A branch and its delay slot (the run's end). With an ALU operation in the slot,
+     * which cannot raise an exception, the slot's code is repeated here, and so is the
+     * entry into the next run: its indirect jump then belongs to this pair (to the loop
+     * that ends with it, most often) instead of to every run ending in such a slot. */
 #define PAIR_BRANCH(a, b, cond) pair_##a##_##b:                                \
         bt = (cond) ? LOCAL_TAKEN(d) : d + 2;                                  \
         d++;                                                                   \
         goto ds_##b;
-    PAIR_BRANCH(bne, addu, RS != RT)
-    PAIR_BRANCH(bne, addiu, RS != RT)
-    PAIR_BRANCH(bne, or, RS != RT)
-    PAIR_BRANCH(bne, subu, RS != RT)
-    PAIR_BRANCH(bne, xor, RS != RT)
-    PAIR_BRANCH(beq, addu, RS == RT)
-    PAIR_BRANCH(beq, addiu, RS == RT)
-    PAIR_BRANCH(beq, or, RS == RT)
+#define PAIR_BRANCH_ALU(a, b, cond, stmt) pair_##a##_##b:                      \
+        bt = (cond) ? LOCAL_TAKEN(d) : d + 2;                                  \
+        d++;                                                                   \
+        stmt;                                                                  \
+        d = bt;                                                                \
+        ENTER();
+    PAIR_BRANCH_ALU(bne, addu, RS != RT, RD = RS + RT)
+    PAIR_BRANCH_ALU(bne, addiu, RS != RT, RT = RS + d->imm)
+    PAIR_BRANCH_ALU(bne, or, RS != RT, RD = RS | RT)
+    PAIR_BRANCH_ALU(bne, subu, RS != RT, RD = RS - RT)
+    PAIR_BRANCH_ALU(bne, xor, RS != RT, RD = RS ^ RT)
+    PAIR_BRANCH_ALU(beq, addu, RS == RT, RD = RS + RT)
+    PAIR_BRANCH_ALU(beq, addiu, RS == RT, RT = RS + d->imm)
+    PAIR_BRANCH_ALU(beq, or, RS == RT, RD = RS | RT)
     PAIR_BRANCH(beq, lw, RS == RT)
+    PAIR_BRANCH_ALU(bne, madd, RS != RT, MADD())
+    PAIR_BRANCH_ALU(bne, mul, RS != RT, RD = (uint32_t)((int64_t)(int32_t)RS * (int32_t)RT))
+    PAIR_BRANCH(beq, sw, RS == RT)
 #undef PAIR_BRANCH
+#undef PAIR_BRANCH_ALU
     /* A NOP in the slot: nothing to run, it was counted with the run. */
-pair_beq_nop: d = RS == RT ? LOCAL_TAKEN(d) : d + 2; goto *enter_to;
-pair_bne_nop: d = RS != RT ? LOCAL_TAKEN(d) : d + 2; goto *enter_to;
+pair_beq_nop: d = RS == RT ? LOCAL_TAKEN(d) : d + 2; ENTER();
+pair_bne_nop: d = RS != RT ? LOCAL_TAKEN(d) : d + 2; ENTER();
 pair_jr_nop: target = RS; goto *jump_to;
     /* Loads and stores followed by an instruction inside the run: NEXT goes on at
      * PAIR_SECOND. */
@@ -904,6 +996,115 @@ pair_sw_sw: STORE(4);
 pair_lw_bne: LOAD(4, AS_IS);
 pair_lb_bne: LOAD(1, SEXT8);
 #undef PAIR_SECOND
+#define PAIR_SECOND blk_sll
+pair_sw_sll: STORE(4);
+#undef PAIR_SECOND
+
+    /* ---- Triples: an instruction, then the pair of the next two (block.c checks that
+     * the next entry has that pair's handler). Common sequences of compiled code: array
+     * indexing, loads and stores in a row, a compare and its branch. ---- */
+#define TRIPLE_ALU(a, b, c, stmt) pair_##a##_##b##_##c: stmt; d++; goto pair_##b##_##c;
+    TRIPLE_ALU(addiu, addu, bne, RT = RS + d->imm)
+    TRIPLE_ALU(addu, lbu, addiu, RD = RS + RT)
+    TRIPLE_ALU(sll, addu, lw, RD = RT << d->sa)
+    TRIPLE_ALU(addiu, lw, addiu, RT = RS + d->imm)
+    TRIPLE_ALU(addu, bne, addu, RD = RS + RT)
+    TRIPLE_ALU(madd, lw, addiu, MADD())
+    TRIPLE_ALU(sltu, bne, or, RD = RS < RT)
+    TRIPLE_ALU(or, sw, addiu, RD = RS | RT)
+    TRIPLE_ALU(addiu, beq, nop, RT = RS + d->imm)
+    TRIPLE_ALU(addu, addu, sb, RD = RS + RT)
+    TRIPLE_ALU(addu, sb, sltu, RD = RS + RT)
+    TRIPLE_ALU(sltu, bne, addu, RD = RS < RT)
+    TRIPLE_ALU(addu, lw, bne, RD = RS + RT)
+    TRIPLE_ALU(addiu, lb, bne, RT = RS + d->imm)
+#undef TRIPLE_ALU
+#define PAIR_SECOND pair_addiu_addu
+pair_lbu_addiu_addu: LOAD(1, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_sltu_bne
+pair_lw_sltu_bne: LOAD(4, AS_IS);
+pair_sb_sltu_bne: STORE(1);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_lw_lw
+pair_lw_lw_lw: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_lw
+pair_lw_addiu_lw: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_sw_sw
+pair_sw_sw_sw: STORE(4);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_bne
+pair_lw_addiu_bne: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_beq
+pair_sw_addiu_beq: STORE(4);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_bne_addiu
+pair_lb_bne_addiu: LOAD(1, SEXT8);
+#undef PAIR_SECOND
+
+    /* ---- Chains: as the triples, an instruction and then the handler of the next entry,
+     * for the sequences listed with the pairs. ---- */
+#define CHAIN_ALU(a, b, rest, stmt) pair_##a##_##b##_##rest: stmt; d++; goto pair_##b##_##rest;
+    CHAIN_ALU(addiu, addu, bne_addu, RT = RS + d->imm)
+    CHAIN_ALU(addiu, bne, madd, RT = RS + d->imm)
+    CHAIN_ALU(addiu, lw, addiu_bne_madd, RT = RS + d->imm)
+    CHAIN_ALU(addu, sb, sltu_bne_addu, RD = RS + RT)
+    CHAIN_ALU(addiu, beq, addiu, RT = RS + d->imm)
+    CHAIN_ALU(sltiu, beq, addiu, RT = RS < d->imm)
+    CHAIN_ALU(or, beq, or, RD = RS | RT)
+    CHAIN_ALU(addiu, bne, or, RT = RS + d->imm)
+    CHAIN_ALU(addu, lw, jr_nop, RD = RS + RT)
+    CHAIN_ALU(sll, addu, lw_jr_nop, RD = RT << d->sa)
+    CHAIN_ALU(addu, beq, lw, RD = RS + RT)
+    CHAIN_ALU(sll, addu, beq_lw, RD = RT << d->sa)
+    CHAIN_ALU(addu, lw, bne_xor, RD = RS + RT)
+    CHAIN_ALU(sll, addu, lw_bne_xor, RD = RT << d->sa)
+    CHAIN_ALU(andi, sll, addu_lw_bne_xor, RT = RS & d->imm)
+    CHAIN_ALU(xor, andi, sll_addu_lw_bne_xor, RD = RS ^ RT)
+    CHAIN_ALU(addiu, xor, andi_sll_addu_lw_bne_xor, RT = RS + d->imm)
+    CHAIN_ALU(srl, addiu, xor_andi_sll_addu_lw_bne_xor, RD = RT >> d->sa)
+#undef CHAIN_ALU
+#define PAIR_SECOND pair_addiu_addu_bne_addu
+pair_lbu_addiu_addu_bne_addu: LOAD(1, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_sltu_bne_or
+pair_lw_sltu_bne_or: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_beq_nop
+pair_sw_addiu_beq_nop: STORE(4);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_bne_madd
+pair_lw_addiu_bne_madd: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_lw_addiu_bne_madd
+pair_lw_addiu_lw_addiu_bne_madd: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_sltu_bne_addu
+pair_sb_sltu_bne_addu: STORE(1);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_beq_addiu
+pair_lb_addiu_beq_addiu: LOAD(1, SEXT8);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_addiu_bne_or
+pair_sb_addiu_bne_or: STORE(1);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_jr_nop
+pair_lw_jr_nop: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_bne_mul
+pair_lbu_bne_mul: LOAD(1, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_bne_xor
+pair_lw_bne_xor: LOAD(4, AS_IS);
+#undef PAIR_SECOND
+#define PAIR_SECOND pair_srl_addiu_xor_andi_sll_addu_lw_bne_xor
+pair_lbu_srl_addiu_xor_andi_sll_addu_lw_bne_xor: LOAD(1, AS_IS);
+#undef PAIR_SECOND
+
+#undef MADD
 
     /* ---- A run's last instruction after a cut: the next run starts at the next entry (or
      * at the sentinel, which the entry check sends to the next page). Calls as inside a
@@ -912,7 +1113,7 @@ pair_lb_bne: LOAD(1, SEXT8);
 #undef BRANCH
 #undef BRANCH_LIKELY
 #undef JUMP
-#define NEXT() do { d++; goto *enter_to; } while (0)
+#define NEXT() do { d++; ENTER(); } while (0)
 /* A branch ends a run only in a delay slot, as an INSN_STEP entry: these never run. */
 #define BRANCH(cond) do { (void)(cond); goto cached_step; } while (0)
 #define BRANCH_LIKELY(cond) BRANCH(cond)
@@ -924,7 +1125,7 @@ pair_lb_bne: LOAD(1, SEXT8);
     /* ---- A delay slot: the next run starts at the branch's target ---- */
 #undef NEXT
 #undef CALL
-#define NEXT() do { d = bt; goto *enter_to; } while (0)
+#define NEXT() do { d = bt; ENTER(); } while (0)
 #define CALL(expr) do {                                                        \
         in_ds = true;                                                          \
         btarget = BT_PC();            /* the call may change the page */       \

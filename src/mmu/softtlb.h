@@ -45,6 +45,16 @@ static inline unsigned softtlb_index(uint32_t vaddr)
     return (vaddr >> 12) & (SOFTTLB_SIZE - 1);
 }
 
+/* softtlb_index(vaddr) as a byte offset into a read or write table: one shift and one mask,
+ * where the index scaled by the entry size takes a shift, a zero extension and another
+ * shift. The run loops' inline loads and stores use it, on the path from the address to
+ * the data. */
+_Static_assert(sizeof(softtlb_entry_t) == 16, "softtlb_offset scales by 16");
+static inline uintptr_t softtlb_offset(uint32_t vaddr)
+{
+    return (vaddr >> (12 - 4)) & ((SOFTTLB_SIZE - 1) << 4);
+}
+
 /* The tables of all sets as bits of a mask: lane (set * SOFTTLB_TABLES + table). */
 enum { SOFTTLB_READ, SOFTTLB_WRITE, SOFTTLB_FETCH, SOFTTLB_TABLES };
 #define SOFTTLB_LANE(set, table) (1u << ((set) * SOFTTLB_TABLES + (table)))
