@@ -91,10 +91,12 @@ static uint32_t page_word(const code_page_t *page, unsigned index)
     return word;
 }
 
-/* The handler e's operation has for a branch with both targets on the page, or 0. */
+/* The handler e's operation has for a branch with both targets on the page, or 0. (e may
+ * be the entry after a run's last, not decoded yet, or the page's sentinel: operations
+ * beyond the decoder's, which the table does not cover.) */
 static int32_t has_local(const block_handlers_t *handlers, const decoded_insn_t *e)
 {
-    return handlers->local ? handlers->local[e->op] : 0;
+    return handlers->local && e->op < OP_COUNT ? handlers->local[e->op] : 0;
 }
 
 /* The handler for branch e at `index` when both its targets are entries of the page, or 0:
