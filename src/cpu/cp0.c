@@ -367,13 +367,11 @@ static void shadow_add(cpu_t *cpu, const tlb_entry_t *e, uint16_t lanes)
     cpu->tlb_shadow[cpu->tlb_shadows++] = (struct tlb_shadow){ *e, lanes };
 }
 
-static bool ranges_overlap(const tlb_entry_t *a, const tlb_entry_t *b)
+static bool overlaps_range(const tlb_entry_t *e, uint32_t base, uint32_t span)
 {
-    uint32_t a_base, a_span, b_base, b_span;
-    entry_range(a, &a_base, &a_span);
-    entry_range(b, &b_base, &b_span);
-    return (uint64_t)a_base < (uint64_t)b_base + b_span &&
-           (uint64_t)b_base < (uint64_t)a_base + a_span;
+    uint32_t e_base, e_span;
+    entry_range(e, &e_base, &e_span);
+    return (uint64_t)e_base < (uint64_t)base + span && (uint64_t)base < (uint64_t)e_base + e_span;
 }
 
 static void tlb_write(cpu_t *cpu, unsigned index, bool random)
@@ -402,15 +400,15 @@ static void tlb_write(cpu_t *cpu, unsigned index, bool random)
             drop_translations(cpu, old, lanes);
         cpu->tlb_filled[index] = 0;
     }
+    uint32_t new_base, new_span;
+    entry_range(&e, &new_base, &new_span);
     for (unsigned i = cpu->tlb_shadows; i-- > 0;)
-        if (ranges_overlap(&cpu->tlb_shadow[i].entry, &e))
+        if (overlaps_range(&cpu->tlb_shadow[i].entry, new_base, new_span))
             shadow_drop(cpu, i);
     /* A new entry with both pages invalid may overlap a valid one (tlb_overlaps lets it), and
      * lookups take the first match: written at a lower index, it shadows the valid entry,
      * whose translations of its pages go. (Not in kseg0 and kseg1, where nothing is looked
      * up: Linux parks the entries it drops there.) */
-    uint32_t new_base, new_span;
-    entry_range(&e, &new_base, &new_span);
     bool unmapped_segment = new_base >= 0x80000000u && new_base + new_span <= 0xC0000000u;
     if (!((e.entrylo[0] | e.entrylo[1]) & ENTRYLO_V) && !unmapped_segment)
         drop_translations(cpu, &e, SOFTTLB_ALL_LANES);

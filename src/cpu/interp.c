@@ -612,13 +612,16 @@ cached_resume:
     /* Control transfer to `target`: within the current page by index. (vbase is
      * page-aligned, or CODE_VPAGE_NONE, which no address masked this way can equal; a
      * misaligned target never matches and faults in the fetch.) */
+#define JUMP_TO_TARGET(enter) do {                                             \
+        if (LIKELY((target & 0xFFFFF003u) == vbase)) {                         \
+            d = ENTRY_AT(target);                                              \
+            goto enter;                                                        \
+        }                                                                      \
+        pc = target;                                                           \
+        goto cached_fetch;                                                     \
+    } while (0)
 plain_jump:
-    if (LIKELY((target & 0xFFFFF003u) == vbase)) {
-        d = ENTRY_AT(target);
-        goto plain_enter;
-    }
-    pc = target;
-    goto cached_fetch;
+    JUMP_TO_TARGET(plain_enter);
 plain_enter: {
         uint64_t need = entry_need(d);
         if (UNLIKELY((uint64_t)left < need))
@@ -631,12 +634,8 @@ plain_go:                            /* the slow path found the entry fine */
     goto *CACHED_HANDLER(d);
 
 jit_jump:
-    if (LIKELY((target & 0xFFFFF003u) == vbase)) {
-        d = ENTRY_AT(target);
-        goto jit_enter;
-    }
-    pc = target;
-    goto cached_fetch;
+    JUMP_TO_TARGET(jit_enter);
+#undef JUMP_TO_TARGET
 jit_enter:
     if (UNLIKELY((uint64_t)left < entry_need(d)))
         goto cached_enter_slow;

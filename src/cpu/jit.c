@@ -105,17 +105,14 @@ static uint8_t *code_start;            /* after the shared code */
 #define GPR(n) x86_mem(X_RBX, X_NONE, 4 * (int32_t)(n))
 
 _Static_assert(offsetof(cpu_t, gpr) == 0, "guest registers at RBX + 4n");
-_Static_assert(sizeof(softtlb_entry_t) == 16 && sizeof(softtlb_fetch_entry_t) == 16 &&
-               SOFTTLB_SIZE == 256,
-               "the inline lookups compute ((ea >> 12) & 255) * 16 as (ea >> 8) & 0xFF0");
 
 /* The software-TLB slot of EAX in table `table` of the set at R15: RCX = its offset, and
  * compares its tag with EAX's page and alignment bits (`low`). */
 static void emit_tlb_probe(x86_buf_t *b, int32_t table, uint32_t low)
 {
     x86_mov_rr(b, false, X_RCX, X_RAX);
-    x86_shift_ri(b, X_SHR, false, X_RCX, 8);
-    x86_alu_ri(b, X_AND, false, X_RCX, 0xFF0);
+    x86_shift_ri(b, X_SHR, false, X_RCX, SOFTTLB_OFFSET_SHIFT);   /* softtlb_offset */
+    x86_alu_ri(b, X_AND, false, X_RCX, SOFTTLB_OFFSET_MASK);
     x86_mov_rr(b, false, X_RDX, X_RAX);
     x86_alu_ri(b, X_AND, false, X_RDX, (int32_t)(0xFFFFF000u | low));
     x86_alu_rm(b, X_CMP, false, X_RDX, x86_mem(X_R15, X_RCX, table));
@@ -457,6 +454,26 @@ static uint64_t jit_eret(cpu_t *cpu)
     return cpu->deadline <= cpu->icount;       /* an interrupt is due: back to cpu_run */
 }
 
+/* The plain loads and stores: their width, whether a load sign-extends, whether it is a
+ * store; size 0 for every other operation. The translator, its call-outs and its step
+ * stubs all go by this. */
+typedef struct { uint8_t size; bool sign, store; } mem_access_t;
+
+static mem_access_t mem_access(unsigned op)
+{
+    switch (op) {
+    case OP_lb: return (mem_access_t){ 1, true, false };
+    case OP_lbu: return (mem_access_t){ 1, false, false };
+    case OP_lh: return (mem_access_t){ 2, true, false };
+    case OP_lhu: return (mem_access_t){ 2, false, false };
+    case OP_lw: return (mem_access_t){ 4, false, false };
+    case OP_sb: return (mem_access_t){ 1, false, true };
+    case OP_sh: return (mem_access_t){ 2, false, true };
+    case OP_sw: return (mem_access_t){ 4, false, true };
+    default: return (mem_access_t){ 0, false, false };
+    }
+}
+
 /* A load or store whose software-TLB lookup missed (MMIO, a page the software TLB does not
  * hold, a page with code, a misaligned address), or MFC0 of a register that is not plain
  * (Count, Random): what the interpreter's step does for it, without the interpreter around
@@ -470,25 +487,25 @@ static uint64_t jit_call_out(cpu_t *cpu, const decoded_insn_t *e)
     uint32_t vaddr = cpu->gpr[e->rs] + e->imm, v = 0;
     /* Copies: a store into this code resets the entry. */
     const unsigned op = e->op, rt = e->rt;
+    const mem_access_t m = mem_access(op);
     bool ok = true;
     cpu->icount++;
-    switch (op) {
-    case OP_lb: ok = mem_load_slow(cpu, vaddr, 1, &v); v = (uint32_t)(int8_t)v; break;
-    case OP_lbu: ok = mem_load_slow(cpu, vaddr, 1, &v); break;
-    case OP_lh: ok = mem_load_slow(cpu, vaddr, 2, &v); v = (uint32_t)(int16_t)v; break;
-    case OP_lhu: ok = mem_load_slow(cpu, vaddr, 2, &v); break;
-    case OP_lw: ok = mem_load_slow(cpu, vaddr, 4, &v); break;
-    case OP_sb: ok = mem_store_slow(cpu, vaddr, 1, cpu->gpr[rt]); break;
-    case OP_sh: ok = mem_store_slow(cpu, vaddr, 2, cpu->gpr[rt]); break;
-    case OP_sw: ok = mem_store_slow(cpu, vaddr, 4, cpu->gpr[rt]); break;
-    case OP_mfc0: v = cp0_read(cpu, e->rd, e->imm); break;
-    default: abort();                          /* called for these only */
+    if (op == OP_mfc0) {
+        v = cp0_read(cpu, e->rd, e->imm);
+    } else if (m.store) {
+        ok = mem_store_slow(cpu, vaddr, m.size, cpu->gpr[rt]);
+    } else if (m.size) {
+        ok = mem_load_slow(cpu, vaddr, m.size, &v);
+        if (m.sign)
+            v = m.size == 1 ? (uint32_t)(int8_t)v : (uint32_t)(int16_t)v;
+    } else {
+        abort();                               /* called for these only */
     }
     if (!ok) {                                 /* at the exception's vector */
         cpu_resolve_control(cpu);
         return 1;
     }
-    if (op != OP_sb && op != OP_sh && op != OP_sw)
+    if (!m.store)
         cpu->gpr[rt] = v;                      /* $zero: rt is the sink */
     cpu->pc += 4;
     return cpu->deadline <= cpu->icount || cpu->halted || cpu->code_vpage != vpage ||
@@ -499,13 +516,7 @@ static uint64_t jit_call_out(cpu_t *cpu, const decoded_insn_t *e)
  * (MFC0's stub is its Coprocessor Unusable check: MFC0 calls out in line.) */
 static bool step_calls_out(const decoded_insn_t *e)
 {
-    switch (e->op) {
-    case OP_lb: case OP_lbu: case OP_lh: case OP_lhu: case OP_lw:
-    case OP_sb: case OP_sh: case OP_sw:
-        return true;
-    default:
-        return false;
-    }
+    return mem_access(e->op).size != 0;
 }
 
 /* Stores the state the interpreter needs for entry `index` and calls the function at `fn`
@@ -1027,14 +1038,14 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
         return true;
     }
 
-    case OP_lb: emit_load(k, e, 1, true); return true;
-    case OP_lbu: emit_load(k, e, 1, false); return true;
-    case OP_lh: emit_load(k, e, 2, true); return true;
-    case OP_lhu: emit_load(k, e, 2, false); return true;
-    case OP_lw: emit_load(k, e, 4, false); return true;
-    case OP_sb: emit_store(k, e, 1); return true;
-    case OP_sh: emit_store(k, e, 2); return true;
-    case OP_sw: emit_store(k, e, 4); return true;
+    case OP_lb: case OP_lbu: case OP_lh: case OP_lhu: case OP_lw: {
+        mem_access_t m = mem_access(e->op);
+        emit_load(k, e, m.size, m.sign);
+        return true;
+    }
+    case OP_sb: case OP_sh: case OP_sw:
+        emit_store(k, e, mem_access(e->op).size);
+        return true;
 
     case OP_teq: emit_trap(k, e, X_E, false); return true;
     case OP_tne: emit_trap(k, e, X_NE, false); return true;

@@ -45,14 +45,17 @@ static inline unsigned softtlb_index(uint32_t vaddr)
     return (vaddr >> 12) & (SOFTTLB_SIZE - 1);
 }
 
-/* softtlb_index(vaddr) as a byte offset into a read or write table: one shift and one mask,
+/* softtlb_index(vaddr) as a byte offset into a table: one shift and one mask,
  * where the index scaled by the entry size takes a shift, a zero extension and another
  * shift. The run loops' inline loads and stores use it, on the path from the address to
- * the data. */
-_Static_assert(sizeof(softtlb_entry_t) == 16, "softtlb_offset scales by 16");
+ * the data, as tier 2's native code (jit.c's emit_tlb_probe). */
+_Static_assert(sizeof(softtlb_entry_t) == 16 && sizeof(softtlb_fetch_entry_t) == 16,
+               "softtlb_offset scales by 16");
+#define SOFTTLB_OFFSET_SHIFT (12 - 4)
+#define SOFTTLB_OFFSET_MASK ((SOFTTLB_SIZE - 1) << 4)
 static inline uintptr_t softtlb_offset(uint32_t vaddr)
 {
-    return (vaddr >> (12 - 4)) & ((SOFTTLB_SIZE - 1) << 4);
+    return (vaddr >> SOFTTLB_OFFSET_SHIFT) & SOFTTLB_OFFSET_MASK;
 }
 
 /* The tables of all sets as bits of a mask: lane (set * SOFTTLB_TABLES + table). */
