@@ -26,6 +26,7 @@
 #include "cpu/jit.h"
 #include "cpu/trace.h"
 #include "frontend/log.h"
+#include "mmu/bus.h"
 
 uint64_t code_link_generation = 4;
 uint64_t code_invalidations;
@@ -82,6 +83,16 @@ void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
     /* Native code may run through the reset entries, and blocks of a page jump into each
      * other: it all goes (the page's hot runs are compiled again when they come back). */
     jit_page_drop(page);
+}
+
+void code_claim(cpu_t *cpu, const block_handlers_t *handlers)
+{
+    bus_t *bus = cpu->bus;
+    if (bus->code_decoder == handlers)
+        return;
+    bus_free_code(bus);
+    cpu_flush_translations(cpu);
+    bus->code_decoder = handlers;
 }
 
 static uint32_t page_word(const code_page_t *page, unsigned index)

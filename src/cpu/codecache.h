@@ -131,6 +131,10 @@ typedef struct block_handlers {
     unsigned pair_count;
 } block_handlers_t;
 
+/* Makes the decoded runs of cpu's bus those of `handlers` (one of the cached tier's run
+ * loops, which each have their own): runs another one decoded are dropped first. */
+void code_claim(cpu_t *cpu, const block_handlers_t *handlers);
+
 /* Decodes, for the cached tier, the run holding entry `index` from that entry to the run's
  * end (entries already decoded there are rewritten with the same values). */
 void decode_block(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase,

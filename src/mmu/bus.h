@@ -65,6 +65,8 @@ typedef struct bus {
     uint32_t logged_errors;     /* how many ignored accesses were reported */
     uint32_t code_pages;        /* decoded-code pages allocated, across all regions */
     uint32_t code_pages_max;    /* CODE_PAGES_MAX; tests lower it to exercise the flush */
+    const void *code_decoder;   /* the run loop whose handlers the decoded runs hold (the
+                                   cached tier has two, interp.c), NULL before any */
 } bus_t;
 
 void bus_init(bus_t *bus);

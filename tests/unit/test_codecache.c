@@ -117,6 +117,36 @@ static void test_loop(void **state)
     compare_program(code, sizeof(code) / 4, 600, "loop", NULL);
 }
 
+/* The cached tier's two run loops (tier 1 alone, and with tier 2) have their own handlers:
+ * switching a machine between them in the middle of its runs must neither run the other
+ * loop's decoded entries nor lose the program's place. */
+static void test_tier_switch(void **state)
+{
+    (void)state;
+    const uint32_t code[] = {
+        ADDIU(2, 0, 400),
+        LW(3, 0, 4),                /* 0x04: loop */
+        ADDU(3, 3, 2),
+        SW(3, 0, 4),
+        ADDIU(2, 2, -1),
+        BNE(2, 0, -5),              /* back to 0x04 */
+        ADDIU(6, 6, 1),             /* slot */
+        SYSCALL,
+    };
+    static const unsigned slices[] = { 1, 3, 7, 50 };
+    for (size_t s = 0; s < sizeof(slices) / sizeof(slices[0]); s++) {
+        twin_t t = twin_new();
+        t.m[1]->cpu->jit_hot = 2;
+        twin_load(&t, CODE_VA, code, sizeof(code) / 4);
+        twin_set(&t, 4, DATA_VA);
+        for (unsigned turn = 0; t.m[0]->cpu->icount < 2000; turn++) {
+            t.m[1]->cpu->accel = turn % 2 ? CPU_ACCEL_JIT : CPU_ACCEL_CACHED;
+            twin_run(&t, slices[s], slices[s], "tier switch");
+        }
+        twin_free(&t);
+    }
+}
+
 /* Exceptions inside a run and in a delay slot: EPC, BD and icount exact. */
 static void test_faults_in_runs(void **state)
 {
@@ -422,6 +452,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_run_structure),
         cmocka_unit_test(test_loop),
+        cmocka_unit_test(test_tier_switch),
         cmocka_unit_test(test_faults_in_runs),
         cmocka_unit_test(test_odd_control),
         cmocka_unit_test(test_page_end),
