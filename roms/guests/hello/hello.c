@@ -216,9 +216,8 @@ static void test_timer(void)
 {
     uint32_t before = exc_rec.count;
     MTC0(C0_STATUS, ST_IM7);                    /* IE = 0: held */
-    uint32_t start = MFC0(C0_COUNT);
-    MTC0(C0_COMPARE, start + 20000u);
-    while (MFC0(C0_COUNT) - start < 40000u)
+    uint32_t compare = compare_in(20000u);
+    while ((int32_t)(MFC0(C0_COUNT) - compare) < 20000)
         ;
     bool held = exc_rec.count == before && (MFC0(C0_CAUSE) & CAUSE_TI);
     MTC0(C0_STATUS, ST_IM7 | ST_IE);            /* delivered now */
@@ -245,8 +244,7 @@ static void test_timer(void)
 static void test_timer_latency(void)
 {
     uint32_t before = exc_rec.count;
-    uint32_t compare = MFC0(C0_COUNT) + 160000u;            /* 1 ms */
-    MTC0(C0_COMPARE, compare);
+    uint32_t compare = compare_in(160000u);                 /* 1 ms */
     MTC0(C0_STATUS, ST_IM7 | ST_IE);
     for (uint32_t i = 0; exc_rec.count == before && i < 100000000u; i++)
         ;
@@ -260,7 +258,7 @@ static void test_timer_latency(void)
 static void test_wait(void)
 {
     uint32_t before = exc_rec.count;
-    MTC0(C0_COMPARE, MFC0(C0_COUNT) + 20000u);
+    compare_in(20000u);
     MTC0(C0_STATUS, ST_IM7 | ST_IE);
     __asm__ volatile("wait" ::: "memory");      /* idles until the timer's interrupt */
     uint32_t woke = exc_rec.count;

@@ -57,4 +57,19 @@
 #define CAUSE_BD        0x80000000u
 #define EXCCODE(c)      (((c) >> 2) & 31u)
 
+/* Sets Compare `counts` ahead of Count and returns the value written. The write is checked
+ * and made again if Count had already reached it: a Compare behind Count matches only
+ * after Count wraps, 27 s later. On QEMU, whose Count follows the host's clock, the host
+ * can stop this CPU between the read of Count and the write for longer than a short
+ * interval (a loaded machine, a hypervisor exit on the way); on kseg it cannot happen. */
+static inline uint32_t compare_in(uint32_t counts)
+{
+    for (;;) {
+        uint32_t now = MFC0(C0_COUNT);
+        MTC0(C0_COMPARE, now + counts);
+        if (MFC0(C0_COUNT) - now < counts)
+            return now + counts;
+    }
+}
+
 #endif

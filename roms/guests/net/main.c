@@ -109,7 +109,7 @@ static void result(bool ok, const char *name)
  * (IM7), armed a millisecond ahead; rewriting Compare acknowledges the last match. */
 void net_idle(void)
 {
-    MTC0(C0_COMPARE, MFC0(C0_COUNT) + COUNT_PER_MS);
+    compare_in(COUNT_PER_MS);
     __asm__ volatile("wait" ::: "memory");
     if (MFC0(C0_CAUSE) & NE2K_IRQ_IM)
         card_wakeups++;

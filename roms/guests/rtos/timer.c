@@ -10,8 +10,7 @@ static ktimer_t *timers[MAX_TIMERS];
 
 void tick_init(void)
 {
-    next_compare = MFC0(C0_COUNT) + TICK_COUNTS;
-    MTC0(C0_COMPARE, next_compare);
+    next_compare = compare_in(TICK_COUNTS);
 }
 
 /* Rewriting Compare acknowledges the interrupt. A late tick (the guest was not running)
@@ -19,10 +18,9 @@ void tick_init(void)
 void tick_interrupt(void)
 {
     next_compare += TICK_COUNTS;
-    uint32_t now = MFC0(C0_COUNT);
-    if ((int32_t)(next_compare - now) <= 0)
-        next_compare = now + TICK_COUNTS;
     MTC0(C0_COMPARE, next_compare);
+    if ((int32_t)(next_compare - MFC0(C0_COUNT)) <= 0)
+        next_compare = compare_in(TICK_COUNTS);
     rtos_ticks++;
     sleepers_tick();
     timers_tick();
