@@ -489,7 +489,7 @@ static uint64_t jit_call_out(cpu_t *cpu, const decoded_insn_t *e)
     const unsigned op = e->op, rt = e->rt;
     const mem_access_t m = mem_access(op);
     bool ok = true;
-    cpu->icount++;
+    const uint64_t counted = ++cpu->icount;
     if (op == OP_mfc0) {
         v = cp0_read(cpu, e->rd, e->imm);
     } else if (m.store) {
@@ -508,8 +508,10 @@ static uint64_t jit_call_out(cpu_t *cpu, const decoded_insn_t *e)
     if (!m.store)
         cpu->gpr[rt] = v;                      /* $zero: rt is the sink */
     cpu->pc += 4;
-    return cpu->deadline <= cpu->icount || cpu->halted || cpu->code_vpage != vpage ||
-           code_invalidations != invalidations;
+    /* A slow bus's access moved icount on (mmu.c): native code's budget must be taken
+     * from cpu_t again. */
+    return cpu->icount != counted || cpu->deadline <= cpu->icount || cpu->halted ||
+           cpu->code_vpage != vpage || code_invalidations != invalidations;
 }
 
 /* Whether a step stub of `e` can call out instead: its only stub is the software-TLB miss.

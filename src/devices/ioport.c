@@ -65,6 +65,13 @@ static uint32_t all_ones(unsigned size)
     return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
 }
 
+/* An ISA access of `cycles` bus cycles (ioport.h). */
+static void charge(ioport_space_t *io, uint32_t port, unsigned cycles)
+{
+    if (port < IOPORT_ISA_PORTS && io->stall_ns)
+        *io->stall_ns += cycles * IOPORT_ISA_ACCESS_NS;
+}
+
 /* The range holding the first port takes the whole access, as on QEMU; a device that takes
  * narrower accesses gets it in pieces, low address first (a 32-bit load at 0x3F8 reads UART
  * registers 0 to 3). A piece past the end of the range reads all-ones. */
@@ -73,10 +80,12 @@ uint32_t ioport_read(ioport_space_t *io, uint32_t port, unsigned size)
     port &= IOPORT_SPACE_SIZE - 1;
     const ioport_range_t *r = find(io, port);
     if (!r) {
+        charge(io, port, 1);
         log_unassigned(io, "read", port, size);
         return all_ones(size);
     }
     unsigned step = size < r->max_access ? size : r->max_access;
+    charge(io, port, size / step);
     uint32_t value = 0;
     for (unsigned i = 0; i < size; i += step) {
         uint32_t offset = port + i - r->base;
@@ -91,10 +100,12 @@ void ioport_write(ioport_space_t *io, uint32_t port, uint32_t value, unsigned si
     port &= IOPORT_SPACE_SIZE - 1;
     const ioport_range_t *r = find(io, port);
     if (!r) {
+        charge(io, port, 1);
         log_unassigned(io, "write", port, size);
         return;
     }
     unsigned step = size < r->max_access ? size : r->max_access;
+    charge(io, port, size / step);
     for (unsigned i = 0; i < size; i += step) {
         uint32_t offset = port + i - r->base;
         if (offset < r->len)

@@ -27,9 +27,19 @@ typedef struct ioport_range {
     const device_ops_t *ops;
 } ioport_range_t;
 
+/* On the real board an access to a legacy port (below 0x1000, which the PIIX4 passes to its
+ * ISA bus) takes about a microsecond: an 8 MHz ISA cycle with its wait states behind the
+ * PCI transaction, the delay `outb_p` relies on. kseg charges it to virtual time (an 8-bit
+ * device taking a wider access: once per byte), so a guest polling a device sees as much
+ * time pass per poll as on hardware, and kseg emulates far fewer instructions for the same
+ * guest time: Linux's estimate_frequency polls the RTC for one to two seconds of it. */
+#define IOPORT_ISA_PORTS 0x1000u
+#define IOPORT_ISA_ACCESS_NS 1000u
+
 typedef struct ioport_space {
     ioport_range_t ranges[IOPORT_MAX_RANGES];
     int count;
+    uint32_t *stall_ns;         /* the bus's (bus_t.stall_ns), NULL: accesses take no time */
     uint8_t logged[IOPORT_SPACE_SIZE / 8];   /* unassigned ports already reported, one bit each */
 } ioport_space_t;
 

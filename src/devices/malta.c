@@ -323,6 +323,7 @@ bool malta_init(malta_t *m, const malta_config_t *cfg, char **error)
     bus_map_ram(bus, "bootrom", BOOTROM_BASE, MALTA_FLASH_SIZE, m->bootrom, true);
 
     ioport_init(&m->io);
+    m->io.stall_ns = &bus->stall_ns;
     gt64120_init(&m->gt, bus, &m->io);
 
     init_legacy_isa(m);

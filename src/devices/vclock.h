@@ -1,7 +1,8 @@
 /* The virtual clock and device timers: "call me back when virtual time reaches X".
  *
  * Virtual time is the CPU's instruction counter (one instruction = one cycle of
- * CPU_CLOCK_HZ, see cpu/cpu.h). Devices that must act at a moment of their own (the PIT's
+ * CPU_CLOCK_HZ, see cpu/cpu.h), which an access to a slow bus also moves on by the time it
+ * takes (ISA ports, devices/ioport.h). Devices that must act at a moment of their own (the PIT's
  * output edges, the RTC's periodic and update interrupts) arm a timer here; devices whose
  * state is only read (a PIT counter, the RTC's UIP bit) compute it from vclock_now() when
  * the guest reads, and need no timer.

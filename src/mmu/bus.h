@@ -67,6 +67,10 @@ typedef struct bus {
     uint32_t code_pages_max;    /* CODE_PAGES_MAX; tests lower it to exercise the flush */
     const void *code_decoder;   /* the run loop whose handlers the decoded runs hold (the
                                    cached tier has two, interp.c), NULL before any */
+    /* Time the access under way takes beyond its instruction, in ns: the wait states of a
+     * slow bus (ioport.h: ISA). Devices add to it; the CPU's slow path clears it before an
+     * access and charges it to virtual time after (mmu.c). */
+    uint32_t stall_ns;
 } bus_t;
 
 void bus_init(bus_t *bus);

@@ -92,6 +92,19 @@ static bool region_has_page(const bus_region_t *r, uint32_t paddr)
            (paddr & ~0xFFFu) - r->base + 0x1000u <= r->size;
 }
 
+/* The access just made took `bus->stall_ns` more than its instruction (a slow bus): the
+ * CPU's clock, virtual time, moves on by as much. The run loops take icount back from cpu_t
+ * after every slow-path call (tier 2's native code leaves, jit.c). */
+static bool charge_stall(cpu_t *cpu, bool ok)
+{
+    uint32_t ns = cpu->bus->stall_ns;
+    if (ns) {
+        cpu->bus->stall_ns = 0;
+        cpu->icount += (uint64_t)ns * (CPU_CLOCK_HZ / 1000000u) / 1000u;
+    }
+    return ok;
+}
+
 bool mem_load_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t *out)
 {
     if (vaddr & (size - 1)) {
@@ -104,7 +117,8 @@ bool mem_load_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t *out)
     const bus_region_t *r = bus_find(cpu->bus, paddr);
     if (region_has_page(r, paddr))
         fill_softtlb(cpu, r, vaddr, paddr, false);
-    if (!bus_region_read(cpu->bus, r, paddr, size, out)) {
+    cpu->bus->stall_ns = 0;
+    if (!charge_stall(cpu, bus_region_read(cpu->bus, r, paddr, size, out))) {
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
     }
@@ -126,7 +140,8 @@ bool mem_store_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t value)
     if (region_has_page(r, paddr) && !r->readonly &&
         !r->code[((paddr & ~0xFFFu) - r->base) / CODE_PAGE_SIZE])
         fill_softtlb(cpu, r, vaddr, paddr, true);
-    if (!bus_region_write(cpu->bus, r, paddr, value, size)) {
+    cpu->bus->stall_ns = 0;
+    if (!charge_stall(cpu, bus_region_write(cpu->bus, r, paddr, value, size))) {
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
     }

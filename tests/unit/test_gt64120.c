@@ -13,9 +13,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "cpu/cpu.h"
 #include "devices/gt64120.h"
 #include "devices/ioport.h"
 #include "devices/malta.h"
+#include "devices/vclock.h"
+#include "mips_encode.h"
 #include "mmu/bus.h"
 
 #define GT_RESET_BASE 0x14000000u
@@ -596,6 +599,63 @@ static void test_malta_wiring_and_reset(void **state)
     malta_destroy(&m);
 }
 
+/* An access to a legacy ISA port takes IOPORT_ISA_ACCESS_NS of virtual time (an 8-bit
+ * device taking a 32-bit load: four bus cycles), on every tier; RAM takes none. The guest
+ * times the same loop over an ISA port and over RAM with Count (half the CPU clock). */
+static void test_isa_access_time(void **state)
+{
+    (void)state;
+    static malta_t m;
+    enum { T0 = 8, T1 = 9, T2 = 10, T4 = 12, T5 = 13, T6 = 14, T7 = 15, S0 = 16, LOOPS = 1000 };
+    const uint32_t code[] = {
+        LUI(T0, 0xB000),            /* kseg1 0x10000000: the GT's reset I/O window */
+        LUI(S0, 0xA000),            /* kseg1 RAM */
+        ORI(T1, 0, LOOPS),
+        MFC0(T4, 9, 0),
+        LBU(T2, 0x71, T0),          /* the RTC's data port */
+        ADDIU(T1, T1, -1),
+        BNE(T1, 0, -3),
+        NOP,
+        ORI(T1, 0, LOOPS),
+        MFC0(T5, 9, 0),
+        LBU(T2, 0x71, S0),          /* RAM */
+        ADDIU(T1, T1, -1),
+        BNE(T1, 0, -3),
+        NOP,
+        MFC0(T6, 9, 0),
+        LW(T2, 0x3F8, T0),          /* UART A: four byte cycles */
+        MFC0(T7, 9, 0),
+        BEQ(0, 0, -1),
+        NOP,
+    };
+    const uint32_t isa_clocks = IOPORT_ISA_ACCESS_NS * (CPU_CLOCK_HZ / 1000000u) / 1000u;
+    const cpu_accel_t tiers[] = { CPU_ACCEL_INTERP, CPU_ACCEL_CACHED, CPU_ACCEL_JIT };
+    for (unsigned t = 0; t < 3; t++) {
+        malta_config_t cfg = { .ram_size = 16u << 20 };
+        char *error = NULL;
+        assert_true(malta_init(&m, &cfg, &error));
+        m.cpu.accel = tiers[t];
+        m.cpu.jit_hot = 2;
+        memcpy(m.ram + 0x1000, code, sizeof(code));
+        cpu_invalidate_code(&m.cpu, 0x1000, sizeof(code));
+        m.cpu.pc = 0x80001000u;
+        uint64_t end = m.cpu.icount + 2 * LOOPS * (4 + isa_clocks);
+        while (m.cpu.icount < end) {
+            vclock_run(&m.clock);
+            uint64_t until = vclock_next(&m.clock) < end ? vclock_next(&m.clock) : end;
+            cpu_run(&m.cpu, until);
+        }
+        const uint32_t *g = m.cpu.gpr;
+        /* The ISA loop has one more instruction (the second ORI); Count halves the clock. */
+        int64_t extra = (int64_t)(g[T5] - g[T4]) - (int64_t)(g[T6] - g[T5]);
+        print_message("tier %u: ISA loop %u counts, RAM loop %u, 32-bit UART load %u\n", t,
+                      g[T5] - g[T4], g[T6] - g[T5], g[T7] - g[T6]);
+        assert_in_range(extra, LOOPS * isa_clocks / 2, LOOPS * isa_clocks / 2 + 1);
+        assert_in_range(g[T7] - g[T6], (2 + 4 * isa_clocks) / 2 - 1, (2 + 4 * isa_clocks) / 2);
+        malta_destroy(&m);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -617,6 +677,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ioport_move, setup, teardown),
         cmocka_unit_test(test_bus_move_and_enable),
         cmocka_unit_test(test_malta_wiring_and_reset),
+        cmocka_unit_test(test_isa_access_time),
     };
     return cmocka_run_group_tests_name("gt64120", tests, NULL, NULL);
 }
