@@ -108,6 +108,9 @@ typedef enum cpu_accel {
 enum { JIT_EXIT_JUMP, JIT_EXIT_STATE };
 /* Tier 2 compiles a run the time it is entered this often (cpu->jit_hot). */
 #define CPU_JIT_HOT_DEFAULT 8u
+/* Blocks tier 2 compiled as loops that keep the guest registers in host registers from
+ * one turn to the next (jit.c), counted for the tests. */
+extern uint64_t jit_loop_blocks;
 
 struct cpu {
     uint32_t gpr[33];        /* gpr[32] is a sink: decoding points writes of $zero at it */

@@ -60,6 +60,7 @@
 
 uint8_t *jit_buffer;
 uint64_t jit_generation = 1;
+uint64_t jit_loop_blocks;
 
 void jit_page_drop(code_page_t *page)
 {
@@ -264,6 +265,12 @@ typedef struct block {
     uint32_t taken;           /* the branch's static target */
     step_site_t steps[MAX_STEPS];
     unsigned nsteps;
+    unsigned first;           /* the entry the block starts at */
+    /* A block that branches back to its own start ("Loops" below): where the branch goes
+     * back to, after the guest registers were loaded (NULL: not such a block), and whether
+     * something emptied the cache since, which makes that impossible. */
+    uint8_t *loop_head;
+    bool loop_broken;
 } block_t;
 
 static uint32_t pc_of(const block_t *k, unsigned index) { return k->vbase + 4 * index; }
@@ -283,6 +290,7 @@ static unsigned index_of(const block_t *k, const decoded_insn_t *e)
 
 static void cache_reset(block_t *k)
 {
+    k->loop_broken = k->loop_head != NULL;
     memset(k->cached, -1, sizeof(k->cached));
     memset(k->dirty, 0, sizeof(k->dirty));
     memset(k->slot_of, -1, sizeof(k->slot_of));
@@ -1185,6 +1193,83 @@ static void emit_delay_slot(block_t *k, const decoded_insn_t *ds)
         emit_step_inline(k, index_of(k, ds));
 }
 
+/* ---- Loops ------------------------------------------------------------------------------
+ * A block whose conditional branch goes back to its own start (the inner loops of compiled
+ * code) keeps its guest registers in host registers from one iteration to the next: it
+ * loads every register it names once, after the budget check at its entry, and its branch
+ * back checks the budget and jumps to just after those loads, writing nothing back. So
+ * the loop head has the same cache registers whichever way it is reached; they count as
+ * dirty there, as they are after the first iteration, and every way out (the loop's exit,
+ * a step stub, the budget running out) writes them all back. A block whose cache is
+ * emptied on the way (an inline step) is compiled again without this. */
+
+/* The guest registers entry e may read or write, as a mask: rs and rt (whether or not
+ * the operation reads them: a superset does no harm) and what it writes; $zero and the
+ * sink left out. */
+static uint64_t named_gprs(const decoded_insn_t *e)
+{
+    int written = insn_written_gpr(e);
+    uint64_t m = (1ull << e->rs) | (1ull << e->rt) | (written >= 0 ? 1ull << written : 0);
+    return m & ~1ull & ~(1ull << 32);
+}
+
+/* Whether the block from `index`, ending with the branch `br` (whose delay slot ends the
+ * run), is a loop this can keep in registers: the branch goes back to `index`, and the
+ * block names at most NCACHE guest registers (then `*regs` has them). */
+static bool loop_candidate(const block_t *k, unsigned index, const decoded_insn_t *br,
+                           uint64_t *regs)
+{
+    if (br->op != OP_beq && br->op != OP_bne && br->op != OP_blez && br->op != OP_bgtz &&
+        br->op != OP_bltz && br->op != OP_bgez)
+        return false;
+    if (pc_of(k, index_of(k, br)) + 4 + br->imm != pc_of(k, index))
+        return false;
+    uint64_t m = 0;
+    for (const decoded_insn_t *e = &k->page->insn[index]; e <= br + 1; e++)
+        m |= named_gprs(e);
+    *regs = m;
+    return (unsigned)__builtin_popcountll(m) <= NCACHE;
+}
+
+/* Loads the guest registers in `regs` into cache registers and places the loop head. */
+static void emit_loop_head(block_t *k, uint64_t regs)
+{
+    for (unsigned r = 1; r < 32; r++)
+        if (regs & (1ull << r)) {
+            gpr_reg(k, r);
+            k->dirty[k->slot_of[r]] = true;
+        }
+    k->loop_head = k->b.p;
+    k->loop_broken = false;
+}
+
+/* The loop's branch, its flags set for `cc` (taken): back to the loop head when the
+ * budget allows, else out with everything written back; not taken, it falls through to
+ * the block's exit, which emit_branch emits. True when this emitted it all. */
+static bool emit_loop_back(block_t *k, x86_cc_t cc)
+{
+    if (!k->loop_head || k->loop_broken)
+        return false;
+    x86_buf_t *b = &k->b;
+    const decoded_insn_t *first = &k->page->insn[k->first];
+    uint8_t *not_taken = x86_jcc(b, x86_cc_not(cc), b->p);
+    x86_alu_ri(b, X_SUB, true, X_R14, first->run);
+    x86_jcc(b, X_GE, k->loop_head);
+    x86_alu_ri(b, X_ADD, true, X_R14, first->run);
+    bool dirty[NCACHE];
+    memcpy(dirty, k->dirty, sizeof(dirty));
+    cache_write_back(k);
+    x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(k, k->first));
+    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+    x86_jmp(b, exit_jump);
+    if (not_taken)
+        x86_patch(not_taken, b->p);
+    memcpy(k->dirty, dirty, sizeof(dirty));
+    cache_write_back(k);
+    emit_exit_static(k, pc_of(k, index_of(k, k->branch)) + 8);
+    return true;
+}
+
 /* A branch at `e` (its delay slot is the next entry, the run's last), and the exits. */
 static void emit_branch(block_t *k, const decoded_insn_t *e)
 {
@@ -1244,6 +1329,8 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         k->btarget_kind = BT_COND_AGAIN;
         emit_delay_slot(k, ds);
         x86_cc_t cc = emit_cond(k, e, false);
+        if (emit_loop_back(k, cc))
+            return;
         cache_write_back(k);                      /* MOVs: the flags stay */
         taken = x86_jcc(b, cc, b->p);
     } else {
@@ -1253,8 +1340,10 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         if (link)
             gpr_set_imm(k, 31, pc + 8);
         emit_delay_slot(k, ds);
-        cache_write_back(k);
         x86_test_rr(b, X_R12, X_R12);
+        if (emit_loop_back(k, X_NE))
+            return;
+        cache_write_back(k);                      /* MOVs: the flags stay */
         taken = x86_jcc(b, X_NE, b->p);
     }
     emit_exit_static(k, pc + 8);
@@ -1277,6 +1366,66 @@ static jit_page_t *page_code(code_page_t *page, uint32_t vbase)
     return j;
 }
 
+/* Compiles the block at entry `index` to free_at (as a loop, when `loop` and it is one);
+ * false when it does not fit. */
+static bool compile_block(block_t *kp, code_page_t *page, unsigned index, uint32_t vbase,
+                          bool loop)
+{
+    const decoded_insn_t *first = &page->insn[index];
+    *kp = (block_t){ .page = page, .vbase = vbase, .first = index };
+    cache_reset(kp);
+    x86_buf_init(&kp->b, free_at, free_at + JIT_BLOCK_MAX);
+    x86_buf_t *b = &kp->b;
+    /* The budget, as run_cached checks it before a run. */
+    x86_alu_ri(b, X_SUB, true, X_R14, first->run);
+    uint8_t *no_budget = x86_jcc(b, X_L, b->p);
+    if (loop) {
+        const decoded_insn_t *br = first;
+        while (!mips_op_is_branch((enum mips_op)br->op) && !(br->flags & INSN_END))
+            br++;
+        uint64_t regs;
+        if (mips_op_is_branch((enum mips_op)br->op) && !(br->flags & INSN_END) &&
+            br[1].op != OP_PAGE_END && (br[1].flags & (INSN_DS | INSN_STEP)) == INSN_DS &&
+            loop_candidate(kp, index, br, &regs))
+            emit_loop_head(kp, regs);
+    }
+
+    unsigned translated = 0;
+    for (unsigned i = index;; i++) {
+        const decoded_insn_t *e = &page->insn[i];
+        if (mips_op_is_branch((enum mips_op)e->op)) {
+            /* Its slot must be the run's last entry, on this page, not a branch. */
+            if ((e->flags & INSN_END) || e[1].op == OP_PAGE_END ||
+                (e[1].flags & (INSN_DS | INSN_STEP)) != INSN_DS) {
+                emit_step_inline(kp, i);            /* a step of a branch always leaves */
+                x86_jmp(b, exit_state);
+                translated++;
+                break;
+            }
+            emit_branch(kp, e);
+            translated++;
+            break;
+        }
+        emit_one(kp, e);
+        translated++;
+        if (e->flags & INSN_END) {
+            cache_write_back(kp);
+            emit_exit_static(kp, pc_of(kp, i) + 4);
+            break;
+        }
+    }
+    if (!translated)
+        return false;
+    if (no_budget)
+        x86_patch(no_budget, b->p);
+    x86_alu_ri(b, X_ADD, true, X_R14, first->run);
+    x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(kp, index));
+    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+    x86_jmp(b, exit_jump);
+    emit_step_stubs(kp);
+    return !b->full;
+}
+
 const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase)
 {
     (void)cpu;
@@ -1291,55 +1440,21 @@ const uint8_t *jit_compile(cpu_t *cpu, code_page_t *page, unsigned index, uint32
     if (!j)
         return NULL;
 
-    block_t k = { .page = page, .vbase = vbase };
-    cache_reset(&k);
-    x86_buf_init(&k.b, free_at, free_at + JIT_BLOCK_MAX);
-    x86_buf_t *b = &k.b;
-    uint8_t *entry = b->p;
-    /* The budget, as run_cached checks it before a run. */
-    x86_alu_ri(b, X_SUB, true, X_R14, first->run);
-    uint8_t *no_budget = x86_jcc(b, X_L, b->p);
-
-    unsigned translated = 0;
-    for (unsigned i = index;; i++) {
-        const decoded_insn_t *e = &page->insn[i];
-        if (mips_op_is_branch((enum mips_op)e->op)) {
-            /* Its slot must be the run's last entry, on this page, not a branch. */
-            if ((e->flags & INSN_END) || e[1].op == OP_PAGE_END ||
-                (e[1].flags & (INSN_DS | INSN_STEP)) != INSN_DS) {
-                emit_step_inline(&k, i);            /* a step of a branch always leaves */
-                x86_jmp(b, exit_state);
-                translated++;
-                break;
-            }
-            emit_branch(&k, e);
-            translated++;
-            break;
-        }
-        emit_one(&k, e);
-        translated++;
-        if (e->flags & INSN_END) {
-            cache_write_back(&k);
-            emit_exit_static(&k, pc_of(&k, i) + 4);
-            break;
-        }
-    }
-    if (!translated)
+    block_t block, *k = &block;
+    bool ok = compile_block(k, page, index, vbase, true);
+    if (ok && k->loop_broken)
+        ok = compile_block(k, page, index, vbase, false);
+    if (!ok)
         return NULL;
-    if (no_budget)
-        x86_patch(no_budget, b->p);
-    x86_alu_ri(b, X_ADD, true, X_R14, first->run);
-    x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(&k, index));
-    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
-    x86_jmp(b, exit_jump);
-    emit_step_stubs(&k);
-    if (b->full)
-        return NULL;
+    if (k->loop_head)
+        jit_loop_blocks++;
+    uint8_t *entry = free_at;
+    x86_buf_t *b = &k->b;
     if (log_enabled(LOG_OUT_ASM))
-        trace_out_asm(pc_of(&k, index), entry, (unsigned)(b->p - entry));
+        trace_out_asm(pc_of(k, index), entry, (unsigned)(b->p - entry));
     if (perfmap)
         fprintf(perfmap, "%" PRIxPTR " %zx guest_%08x\n", (uintptr_t)entry,
-                (size_t)(b->p - entry), pc_of(&k, index));
+                (size_t)(b->p - entry), pc_of(k, index));
     free_at = (uint8_t *)(((uintptr_t)b->p + 15) & ~(uintptr_t)15);
     j->code[index] = (uint32_t)(entry - jit_buffer);
     return entry;

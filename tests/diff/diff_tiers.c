@@ -418,6 +418,9 @@ int main(int argc, char **argv)
     printf(" budget %" PRIu64 "\n", budget_ends);
     printf("diff-tiers: interp against %s: %" PRIu64 " cases, %" PRIu64 " mismatches\n",
            accel_name(tier), ran, mismatches);
+    if (tier == CPU_ACCEL_JIT)
+        printf("diff-tiers: tier 2 compiled %" PRIu64 " blocks as register-held loops\n",
+               jit_loop_blocks);
     printf("%" PRIu64 " passed, %" PRIu64 " failed\n", ran - mismatches, mismatches);
 
     free(s);

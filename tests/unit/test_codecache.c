@@ -81,14 +81,17 @@ static void twin_run(twin_t *t, uint64_t total, unsigned slice, const char *what
     }
 }
 
-/* Loads `code` at CODE_VA on fresh twins and compares them over `total` instructions, in
+/* Loads `code` at CODE_VA on fresh twins, the second running on `accel` (tier 2 compiling
+ * a block the second time it is entered), and compares them over `total` instructions, in
  * every slice length from 1 to 9 and in one long slice. */
-static void compare_program(const uint32_t *code, unsigned n, uint64_t total, const char *what,
-                            void (*setup)(twin_t *))
+static void compare_program_on(int accel, const uint32_t *code, unsigned n, uint64_t total,
+                               const char *what, void (*setup)(twin_t *))
 {
     static const unsigned slices[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 1000000 };
     for (size_t s = 0; s < sizeof(slices) / sizeof(slices[0]); s++) {
         twin_t t = twin_new();
+        t.m[1]->cpu->accel = accel;
+        t.m[1]->cpu->jit_hot = 2;
         twin_load(&t, CODE_VA, code, n);
         twin_set(&t, 4, DATA_VA);
         if (setup)
@@ -96,6 +99,12 @@ static void compare_program(const uint32_t *code, unsigned n, uint64_t total, co
         twin_run(&t, total, slices[s], what);
         twin_free(&t);
     }
+}
+
+static void compare_program(const uint32_t *code, unsigned n, uint64_t total, const char *what,
+                            void (*setup)(twin_t *))
+{
+    compare_program_on(CPU_ACCEL_CACHED, code, n, total, what, setup);
 }
 
 /* A counting loop with a load, a store and a branch-likely: every run shape at once. */
@@ -115,6 +124,86 @@ static void test_loop(void **state)
         SYSCALL,                    /* 0x24: to EXC_VECTOR (zeros: NOPs) */
     };
     compare_program(code, sizeof(code) / 4, 600, "loop", NULL);
+}
+
+/* Data for the loop that walks it: steps of 4, then one of 2, which makes the next load
+ * misaligned. */
+static void walk_data(twin_t *t)
+{
+    static const uint32_t data[] = { 4, 4, 4, 4, 2, 4 };
+    for (int i = 0; i < 2; i++)
+        machine_load(t->m[i], DATA_VA, data, sizeof(data) / sizeof(data[0]));
+}
+
+/* Tier 2 keeps a loop's guest registers in host registers from one turn to the next
+ * (jit.c, "Loops"): its state must still be exact wherever a slice ends, at a fault in the
+ * loop, after a software-TLB miss in it (a step stub), when the delay slot changes the
+ * branch's register, and when the loop cannot be kept in registers (a call that empties
+ * the cache, too many registers). */
+static void test_jit_loops(void **state)
+{
+    (void)state;
+    uint64_t loops = jit_loop_blocks;
+    const uint32_t sum[] = {
+        ADDIU(2, 0, 50),
+        LW(3, 0, 4),                /* 0x04: loop (its first load misses the software TLB) */
+        ADDU(5, 5, 3),
+        SW(5, 4, 4),
+        ADDIU(2, 2, -1),
+        BNE(2, 0, -5),              /* back to 0x04 */
+        ADDIU(6, 6, 1),             /* slot */
+        SYSCALL,
+    };
+    compare_program_on(CPU_ACCEL_JIT, sum, sizeof(sum) / 4, 400, "jit loop", NULL);
+    assert_true(jit_loop_blocks > loops);
+    const uint32_t slot_counts[] = {
+        ADDIU(2, 0, 30),
+        ADDU(7, 7, 2),              /* 0x04: loop */
+        BNE(2, 0, -2),              /* back to 0x04 while r2, which the slot then counts down */
+        ADDIU(2, 2, -1),
+        SYSCALL,
+    };
+    compare_program_on(CPU_ACCEL_JIT, slot_counts, sizeof(slot_counts) / 4, 200,
+                       "jit loop, slot writes the branch's register", NULL);
+    const uint32_t walk[] = {
+        LW(3, 0, 4),                /* 0x00: loop; address error at DATA_VA + 18 */
+        ADDU(4, 4, 3),
+        ADDIU(2, 2, 1),
+        BNE(3, 0, -4),              /* back to 0x00 */
+        NOP,
+        SYSCALL,
+    };
+    compare_program_on(CPU_ACCEL_JIT, walk, sizeof(walk) / 4, 100, "jit loop, fault",
+                       walk_data);
+    const uint32_t count_reads[] = {
+        ADDIU(2, 0, 40),
+        MFC0(5, 9, 0),              /* 0x04: loop; Count, a call that empties the cache */
+        ADDU(6, 6, 5),
+        ADDIU(2, 2, -1),
+        BNE(2, 0, -4),              /* back to 0x04 */
+        NOP,
+        SYSCALL,
+    };
+    compare_program_on(CPU_ACCEL_JIT, count_reads, sizeof(count_reads) / 4, 300,
+                       "jit loop with a call", NULL);
+    const uint32_t many[] = {
+        ADDIU(2, 0, 25),
+        ADDU(5, 5, 2),              /* 0x04: loop naming ten registers */
+        ADDU(6, 6, 5),
+        ADDU(7, 7, 6),
+        ADDU(8, 8, 7),
+        ADDU(9, 9, 8),
+        ADDU(10, 10, 9),
+        ADDU(11, 11, 10),
+        ADDU(12, 12, 11),
+        SW(12, 0, 4),
+        ADDIU(2, 2, -1),
+        BNE(2, 0, -11),             /* back to 0x04 */
+        NOP,
+        SYSCALL,
+    };
+    compare_program_on(CPU_ACCEL_JIT, many, sizeof(many) / 4, 400,
+                       "jit loop, too many registers", NULL);
 }
 
 /* The cached tier's two run loops (tier 1 alone, and with tier 2) have their own handlers:
@@ -453,6 +542,7 @@ int main(void)
         cmocka_unit_test(test_run_structure),
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_tier_switch),
+        cmocka_unit_test(test_jit_loops),
         cmocka_unit_test(test_faults_in_runs),
         cmocka_unit_test(test_odd_control),
         cmocka_unit_test(test_page_end),
