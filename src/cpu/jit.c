@@ -99,7 +99,8 @@ typedef int64_t (*jit_enter_fn)(cpu_t *cpu, const uint8_t *code, int64_t left);
 static jit_enter_fn enter;
 static const uint8_t *exit_jump;       /* RAX = the site or 0; cpu->jit_exit.pc set */
 static const uint8_t *exit_state;      /* the state is in cpu_t (a step said to leave) */
-static const uint8_t *exit_lookup;     /* EAX = the guest PC to go on at */
+/* Called with EAX = the guest PC to go on at: returns in RDI where to jump (emit_lookup). */
+static const uint8_t *lookup;
 static uint8_t *code_start;            /* after the shared code */
 
 #define CPU_FIELD(f) x86_mem(X_RBX, X_NONE, (int32_t)offsetof(cpu_t, f))
@@ -123,9 +124,14 @@ static void emit_tlb_probe(x86_buf_t *b, int32_t table, uint32_t low)
  * make (the fetch software TLB, then the page's native code for that PC, made for this
  * virtual page in this generation), in native code; the page it lands on is recorded as
  * the current one (cpu->code_page, code_vpage), as run_cached records it. No code there
- * (or no translation): back to run_cached with the PC. The block found checks the budget
- * first, as every block does. */
-static void emit_lookup(x86_buf_t *b)
+ * (or no translation): back to run_cached with the PC (`miss`, code that leaves). The
+ * block found checks the budget first, as every block does.
+ * The lookup is a function, called where a block goes on through it (emit_lookup_jump),
+ * which returns the code to go to in RDI; the block then jumps there itself. So each such
+ * jump is an indirect branch of its own, which the host predicts from where it is (the
+ * `jr` of one guest function's return, one interpreter's dispatch) rather than from one
+ * jump shared by every lookup. */
+static void emit_lookup(x86_buf_t *b, const uint8_t *miss_code)
 {
     int32_t fetch = (int32_t)offsetof(softtlb_set_t, fetch);
     uint8_t *miss[5];
@@ -155,12 +161,20 @@ static void emit_lookup(x86_buf_t *b)
     x86_mov_mr(b, 4, CPU_FIELD(code_vpage), X_RCX);
     x86_mov_ri64(b, X_RCX, (uintptr_t)jit_buffer);
     x86_alu_rr(b, X_ADD, true, X_RDI, X_RCX);
-    x86_jmp_r(b, X_RDI);
+    x86_ret(b);
     for (int i = 0; i < 5; i++)
         if (miss[i])
             x86_patch(miss[i], b->p);
     x86_mov_mr(b, 4, CPU_FIELD(jit_exit.pc), X_RAX);
-    x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
+    x86_lea_rip(b, X_RDI, miss_code);
+    x86_ret(b);
+}
+
+/* Goes on at the guest PC in EAX, through the lookup. */
+static void emit_lookup_jump(x86_buf_t *b)
+{
+    x86_call(b, lookup);
+    x86_jmp_r(b, X_RDI);
 }
 
 /* The shared code: entering (saves the callee-saved registers the blocks use, loads the
@@ -188,9 +202,11 @@ static void emit_shared(void)
     exit_state = b.p;
     x86_mov_mi(&b, CPU_FIELD(jit_exit.kind), JIT_EXIT_STATE);
     uint8_t *to_leave2 = x86_jmp(&b, b.p);
-    exit_lookup = b.p;
-    emit_lookup(&b);
+    const uint8_t *lookup_miss = b.p;           /* jit_exit.pc set: no site */
+    x86_alu_rr(&b, X_XOR, false, X_RAX, X_RAX);
     x86_jmp(&b, exit_jump);
+    lookup = b.p;
+    emit_lookup(&b, lookup_miss);
     leave = b.p;
     x86_patch(to_leave, leave);
     x86_patch(to_leave2, leave);
@@ -923,7 +939,7 @@ static void emit_eret(block_t *k, const decoded_insn_t *e)
         x86_alu_ri(b, X_ADD, true, X_R14, e->run - 1);
     x86_mov_rm(b, true, X_R15, CPU_FIELD(stlb));
     x86_mov_rm(b, false, X_RAX, CPU_FIELD(pc));
-    x86_jmp(b, exit_lookup);
+    emit_lookup_jump(b);
     cache_reset(k);
 }
 
@@ -1144,7 +1160,7 @@ static void emit_exit_static(block_t *k, uint32_t target)
         return;
     }
     x86_mov_ri(b, X_RAX, target);             /* another page: look it up */
-    x86_jmp(b, exit_lookup);
+    emit_lookup_jump(b);
 }
 
 /* cpu->target: the branch's target, for a step of its delay slot (which has not changed
@@ -1295,7 +1311,7 @@ static void emit_branch(block_t *k, const decoded_insn_t *e)
         emit_delay_slot(k, ds);
         cache_write_back(k);
         x86_mov_rr(b, false, X_RAX, X_R12);
-        x86_jmp(b, exit_lookup);
+        emit_lookup_jump(b);
         return;
     default:
         break;

@@ -270,6 +270,12 @@ void x86_jmp_r(x86_buf_t *b, x86_reg_t r)
     op_reg(b, false, 0xFF, 4, r, false);
 }
 
+uint8_t *x86_call(x86_buf_t *b, const uint8_t *target)
+{
+    byte(b, 0xE8);
+    return rel32(b, target);
+}
+
 void x86_call_r(x86_buf_t *b, x86_reg_t r)
 {
     op_reg(b, false, 0xFF, 2, r, false);

@@ -90,6 +90,7 @@ void x86_cmov(x86_buf_t *b, x86_cc_t cc, x86_reg_t dst, x86_reg_t src);    /* 32
 uint8_t *x86_jmp(x86_buf_t *b, const uint8_t *target);
 uint8_t *x86_jcc(x86_buf_t *b, x86_cc_t cc, const uint8_t *target);
 void x86_jmp_r(x86_buf_t *b, x86_reg_t r);
+uint8_t *x86_call(x86_buf_t *b, const uint8_t *target);
 void x86_call_r(x86_buf_t *b, x86_reg_t r);
 void x86_push(x86_buf_t *b, x86_reg_t r);
 void x86_pop(x86_buf_t *b, x86_reg_t r);
