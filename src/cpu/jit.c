@@ -1382,6 +1382,14 @@ static jit_page_t *page_code(code_page_t *page, uint32_t vbase)
     return j;
 }
 
+/* Whether branch e's delay slot can be compiled with it: the run's last entry, on this
+ * page, not a branch. */
+static bool slot_compilable(const decoded_insn_t *e)
+{
+    return !(e->flags & INSN_END) && e[1].op != OP_PAGE_END &&
+           (e[1].flags & (INSN_DS | INSN_STEP)) == INSN_DS;
+}
+
 /* Compiles the block at entry `index` to free_at (as a loop, when `loop` and it is one);
  * false when it does not fit. */
 static bool compile_block(block_t *kp, code_page_t *page, unsigned index, uint32_t vbase,
@@ -1400,8 +1408,7 @@ static bool compile_block(block_t *kp, code_page_t *page, unsigned index, uint32
         while (!mips_op_is_branch((enum mips_op)br->op) && !(br->flags & INSN_END))
             br++;
         uint64_t regs;
-        if (mips_op_is_branch((enum mips_op)br->op) && !(br->flags & INSN_END) &&
-            br[1].op != OP_PAGE_END && (br[1].flags & (INSN_DS | INSN_STEP)) == INSN_DS &&
+        if (mips_op_is_branch((enum mips_op)br->op) && slot_compilable(br) &&
             loop_candidate(kp, index, br, &regs))
             emit_loop_head(kp, regs);
     }
@@ -1410,9 +1417,7 @@ static bool compile_block(block_t *kp, code_page_t *page, unsigned index, uint32
     for (unsigned i = index;; i++) {
         const decoded_insn_t *e = &page->insn[i];
         if (mips_op_is_branch((enum mips_op)e->op)) {
-            /* Its slot must be the run's last entry, on this page, not a branch. */
-            if ((e->flags & INSN_END) || e[1].op == OP_PAGE_END ||
-                (e[1].flags & (INSN_DS | INSN_STEP)) != INSN_DS) {
+            if (!slot_compilable(e)) {
                 emit_step_inline(kp, i);            /* a step of a branch always leaves */
                 x86_jmp(b, exit_state);
                 translated++;
