@@ -338,12 +338,20 @@ static unsigned cache_take(block_t *k, unsigned r)
     return s;
 }
 
-/* Every dirty guest register back to memory (before leaving the block). */
-static void cache_write_back(block_t *k)
+/* The stores of every dirty guest register, the cache left as it is: for a way out the
+ * code after it does not take (a loop's, when its budget runs out). */
+static void emit_dirty_stores(block_t *k)
 {
     for (unsigned s = 0; s < NCACHE; s++)
         if (k->cached[s] >= 0 && k->dirty[s])
-            cache_store(k, s);
+            x86_mov_mr(&k->b, 4, GPR(k->cached[s]), cache_regs[s]);
+}
+
+/* Every dirty guest register back to memory (before leaving the block). */
+static void cache_write_back(block_t *k)
+{
+    emit_dirty_stores(k);
+    memset(k->dirty, 0, sizeof(k->dirty));
 }
 
 /* The host register holding guest register r (not $zero), loading it on first use. */
@@ -1272,15 +1280,12 @@ static bool emit_loop_back(block_t *k, x86_cc_t cc)
     x86_alu_ri(b, X_SUB, true, X_R14, first->run);
     x86_jcc(b, X_GE, k->loop_head);
     x86_alu_ri(b, X_ADD, true, X_R14, first->run);
-    bool dirty[NCACHE];
-    memcpy(dirty, k->dirty, sizeof(dirty));
-    cache_write_back(k);
+    emit_dirty_stores(k);
     x86_mov_mi(b, CPU_FIELD(jit_exit.pc), pc_of(k, k->first));
     x86_alu_rr(b, X_XOR, false, X_RAX, X_RAX);
     x86_jmp(b, exit_jump);
     if (not_taken)
         x86_patch(not_taken, b->p);
-    memcpy(k->dirty, dirty, sizeof(dirty));
     cache_write_back(k);
     emit_exit_static(k, pc_of(k, index_of(k, k->branch)) + 8);
     return true;

@@ -4,10 +4,11 @@
  * instruction count at CPU_CLOCK_HZ (plus the time ISA port accesses take); while the guest
  * sits in WAIT, the loop skips virtual time ahead to the next event, sleeping as long as
  * the wait lasts in virtual time (less when the guest is behind the host), so an idle guest
- * keeps time with the host and costs no CPU, and a busy one runs as fast as the host can. Device timers (devices/vclock.h:
- * the PIT, the RTC) run between slices, and a slice never runs past the next one. Between
- * slices one poll() waits on everything from outside: serial back ends, the gdb socket and
- * the user network's sockets (frontend/net.h), whose deadlines also bound the wait. */
+ * keeps time with the host and costs no CPU, and a busy one runs as fast as the host can.
+ * Device timers (devices/vclock.h: the PIT, the RTC) run between slices, and a slice never
+ * runs past the next one. Between slices one poll() waits on everything from outside:
+ * serial back ends, the gdb socket and the user network's sockets (frontend/net.h), whose
+ * deadlines also bound the wait. */
 #include <errno.h>
 #include <glib.h>
 #include <poll.h>

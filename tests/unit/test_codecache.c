@@ -84,7 +84,7 @@ static void twin_run(twin_t *t, uint64_t total, unsigned slice, const char *what
 /* Loads `code` at CODE_VA on fresh twins, the second running on `accel` (tier 2 compiling
  * a block the second time it is entered), and compares them over `total` instructions, in
  * every slice length from 1 to 9 and in one long slice. */
-static void compare_program_on(int accel, const uint32_t *code, unsigned n, uint64_t total,
+static void compare_program_on(cpu_accel_t accel, const uint32_t *code, unsigned n, uint64_t total,
                                const char *what, void (*setup)(twin_t *))
 {
     static const unsigned slices[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 1000000 };
