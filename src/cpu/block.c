@@ -24,6 +24,7 @@
 #include "cpu/cpu.h"
 #include "cpu/internal.h"
 #include "cpu/jit.h"
+#include "cpu/mem.h"
 #include "cpu/trace.h"
 #include "frontend/log.h"
 #include "mmu/bus.h"
@@ -41,6 +42,8 @@ code_page_t *code_page_new(const uint8_t *host, uint32_t paddr)
     memset(p->insn, 0, sizeof(p->insn));
     memset(p->links, 0, sizeof(p->links));
     p->jit = NULL;
+    p->decoded = 0;
+    p->watched = true;               /* mmu_fetch_page drops the write entries */
     for (unsigned i = 0; i < CODE_PAGE_INSNS; i++)
         p->insn[i].op = OP_DECODE;
     /* The sentinel. h = 0: the cached loop's decode label handles it after a branch in the
@@ -57,8 +60,10 @@ void code_page_free(code_page_t *page)
     free(page);
 }
 
-static void reset_entry(decoded_insn_t *e)
+static void reset_entry(code_page_t *page, decoded_insn_t *e)
 {
+    if (e->op != OP_DECODE)
+        page->decoded--;
     e->op = OP_DECODE;
     e->h = 0;
     e->run = 0;
@@ -79,10 +84,24 @@ void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len)
     if (last > CODE_PAGE_INSNS - 1)
         last = CODE_PAGE_INSNS - 1;
     for (uint32_t i = first; i <= last; i++)
-        reset_entry(&in[i]);
+        reset_entry(page, &in[i]);
     /* Native code may run through the reset entries, and blocks of a page jump into each
      * other: it all goes (the page's hot runs are compiled again when they come back). */
     jit_page_drop(page);
+}
+
+void code_page_watch_slow(cpu_t *cpu, code_page_t *page)
+{
+    mmu_drop_write_entries(cpu, page->host);
+    page->watched = true;
+}
+
+bool code_page_unwatch(code_page_t *page)
+{
+    if (page->decoded)
+        return false;
+    page->watched = false;
+    return true;
 }
 
 void code_claim(cpu_t *cpu, const block_handlers_t *handlers)
@@ -159,6 +178,7 @@ void decode_block(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase,
         prev_branch = mips_op_is_branch(m.op);
     }
 
+    code_page_watch(cpu, page);
     unsigned last = index;
     for (unsigned i = index; i < CODE_PAGE_INSNS; i++) {
         uint32_t word = page_word(page, i);
@@ -166,6 +186,7 @@ void decode_block(cpu_t *cpu, code_page_t *page, unsigned index, uint32_t vbase,
         bool fresh = e->op == OP_DECODE;
         mips_decode(word, &m);
         insn_translate(&m, e);
+        page->decoded += fresh;
         if (fresh && log_enabled(LOG_IN_ASM))
             trace_in_asm(cpu, vbase + i * 4, word);
         bool branch = mips_op_is_branch(m.op);

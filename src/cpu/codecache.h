@@ -7,6 +7,11 @@
  * A store to a page that has a code_page resets the entries it touched (pages with code
  * never get write entries in the software TLB, so every such store takes the slow path and
  * ends here); SYNCI and cache operations therefore need no work.
+ * A page whose entries have all been reset that way holds no code any more, only data
+ * (Linux reuses the pages a program ran from): its stores may go fast again. The slow path
+ * then lets the software TLB map it for stores (the page is no longer `watched`), and the
+ * first entry decoded on it afterwards takes those write entries away again
+ * (code_page_watch), so the code run from a page is always watched.
  *
  * The cached tier (block.c, and run_cached in interp.c) reads the same entries as runs:
  * a run is the instructions from an entry to the next run end, which is a delay slot, or
@@ -21,6 +26,7 @@
 #ifndef KSEG_CODECACHE_H
 #define KSEG_CODECACHE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define CODE_PAGE_SIZE 4096u
@@ -87,6 +93,8 @@ typedef struct code_page {
     decoded_insn_t insn[CODE_PAGE_INSNS + 1];   /* + the OP_PAGE_END sentinel */
     code_link_t links[CODE_LINKS];
     struct jit_page *jit;     /* tier 2's native code for entries of this page, or NULL */
+    uint16_t decoded;         /* entries whose op is decoded (not OP_DECODE) */
+    bool watched;             /* no write entry of the software TLB maps the page */
 } code_page_t;
 
 /* The link generation: a multiple of 4 (the low bits are for the mode), never 0. Bumped
@@ -104,6 +112,18 @@ void code_page_free(code_page_t *page);
 void code_page_invalidate(code_page_t *page, uint32_t offset, uint32_t len);
 /* Counts code_page_invalidate calls, for tier 2's steps (a store into code ends a block). */
 extern uint64_t code_invalidations;
+
+/* Before an entry of `page` is decoded: makes sure stores to the page take the slow path
+ * (drops the software TLB's write entries for it when it was not watched). */
+void code_page_watch_slow(cpu_t *cpu, code_page_t *page);
+static inline void code_page_watch(cpu_t *cpu, code_page_t *page)
+{
+    if (__builtin_expect(!page->watched, 0))
+        code_page_watch_slow(cpu, page);
+}
+/* After a store into `page` (the slow path): true when the page holds no decoded entry,
+ * so the software TLB may map it for stores until one is decoded again. */
+bool code_page_unwatch(code_page_t *page);
 
 /* A superinstruction: the handler that runs `first` and then `second`, the next entry of
  * the same run, jumping to the second's code directly (no dispatch). A branch's second is

@@ -245,7 +245,9 @@ static void decode_entry(cpu_t *cpu, code_page_t *page, decoded_insn_t *d, uint3
     memcpy(&word, page->host + (size_t)(d - page->insn) * 4, 4);
     mips_insn_t in;
     mips_decode(word, &in);
+    code_page_watch(cpu, page);
     insn_translate(&in, d);
+    page->decoded++;                   /* d was OP_DECODE: only those come here */
     if (UNLIKELY(log_enabled(LOG_IN_ASM)))
         trace_in_asm(cpu, pc, word);
 }

@@ -18,6 +18,9 @@ bool mmu_translate(cpu_t *cpu, uint32_t vaddr, enum access access, bool probe, u
 /* Finds or makes the code page for the instruction at `vaddr` and caches it as the CPU's
  * current page. Returns false when the fetch raised an exception. */
 bool mmu_fetch_page(cpu_t *cpu, uint32_t vaddr);
+/* Takes out of every mode's software TLB the write entries that map the host page
+ * `host_page` (whose code a store must not change unseen). */
+void mmu_drop_write_entries(cpu_t *cpu, const uint8_t *host_page);
 
 #define MEM_LIKELY(x) __builtin_expect(!!(x), 1)
 

@@ -137,21 +137,24 @@ bool mem_store_slow(cpu_t *cpu, uint32_t vaddr, unsigned size, uint32_t value)
     if (!mmu_translate(cpu, vaddr, ACCESS_STORE, false, &paddr))
         return false;
     const bus_region_t *r = bus_find(cpu->bus, paddr);
-    if (region_has_page(r, paddr) && !r->readonly &&
-        !r->code[((paddr & ~0xFFFu) - r->base) / CODE_PAGE_SIZE])
-        fill_softtlb(cpu, r, vaddr, paddr, true);
     cpu->bus->stall_ns = 0;
     if (!charge_stall(cpu, bus_region_write(cpu->bus, r, paddr, value, size))) {
         cpu_exception(cpu, EXC_DBE, 0);
         return false;
+    }
+    /* After the write, which resets the entries it touched: a page with decoded entries
+     * left keeps its stores on this path. */
+    if (region_has_page(r, paddr) && !r->readonly) {
+        code_page_t *cp = r->code[((paddr & ~0xFFFu) - r->base) / CODE_PAGE_SIZE];
+        if (!cp || code_page_unwatch(cp))
+            fill_softtlb(cpu, r, vaddr, paddr, true);
     }
     if (cpu->debug_active)
         cpu_check_watchpoints(cpu, vaddr, size, true);
     return true;
 }
 
-/* A page just got decoded code: no write entry may map it any more, in any mode. */
-static void drop_write_entries(cpu_t *cpu, const uint8_t *host_page)
+void mmu_drop_write_entries(cpu_t *cpu, const uint8_t *host_page)
 {
     for (int m = 0; m < MODE_COUNT; m++) {
         softtlb_entry_t *w = cpu->softtlb[m].write;
@@ -193,7 +196,7 @@ bool mmu_fetch_page(cpu_t *cpu, uint32_t vaddr)
             }
             *slot = code_page_new(r->host + offset, paddr & ~0xFFFu);
             cpu->bus->code_pages++;
-            drop_write_entries(cpu, r->host + offset);
+            mmu_drop_write_entries(cpu, r->host + offset);
         }
         fe->tag = vpage;
         fe->page = *slot;

@@ -483,6 +483,66 @@ static void test_debugger_write(void **state)
     twin_free(&t);
 }
 
+/* ---- A page that held code and now holds data ---------------------------------------- */
+
+#define REUSED_VA 0x80003000u      /* the page whose code is overwritten */
+
+/* Guest code storing `word` at REUSED_VA + off, through $10 ($16 holds REUSED_VA). */
+#define STORE_WORD(word, off) LUI(10, (word) >> 16), ORI(10, 10, (word) & 0xFFFF), SW(10, off, 16)
+
+/* Linux reuses the pages programs ran from for data. Once every decoded entry of such a
+ * page has been overwritten, its stores go through the software TLB's fast path again;
+ * once code on it has been decoded again, they are watched again. On every tier, with
+ * each routine called twice so that tier 2 compiles it. */
+static void page_reused(cpu_accel_t accel)
+{
+    machine_t *m = machine_new();
+    m->cpu->accel = accel;
+    m->cpu->jit_hot = 2;
+    const uint32_t routine[] = { ADDIU(2, 2, 1), JR(31), NOP };
+    machine_load(m, REUSED_VA, routine, 3);
+    /* Run the routine, then clear its page. */
+    const uint32_t clear[] = {
+        LUI(16, REUSED_VA >> 16), ORI(16, 16, REUSED_VA & 0xFFFF),
+        JALR(31, 16), NOP, JALR(31, 16), NOP,           /* $2 = 2 */
+        ADDIU(8, 16, 0), ADDIU(9, 16, 0x1000),
+        SW(0, 0, 8), ADDIU(8, 8, 4), BNE(8, 9, -3), NOP,
+        BEQ(0, 0, -1), NOP,
+    };
+    machine_load(m, CODE_VA, clear, sizeof(clear) / 4);
+    machine_step(m, 5000);
+    assert_int_equal(m->cpu->gpr[2], 2);
+    assert_int_equal(m->cpu->gpr[8], REUSED_VA + 0x1000);
+    const softtlb_entry_t *w = &m->cpu->stlb->write[softtlb_index(REUSED_VA)];
+    assert_int_equal(w->tag, REUSED_VA);                 /* stores to it go fast again */
+    assert_int_equal(m->bus.code_pages, 2);              /* the page is still known */
+
+    /* New code stored there runs; then stores into it are seen again. */
+    const uint32_t rewrite[] = {
+        STORE_WORD(ADDIU(2, 2, 100), 0), STORE_WORD(JR(31), 4), SW(0, 8, 16),
+        JALR(31, 16), NOP, JALR(31, 16), NOP,           /* $2 += 200 */
+        STORE_WORD(ADDIU(2, 2, 1000), 0),
+        JALR(31, 16), NOP, JALR(31, 16), NOP,           /* $2 += 2000 */
+        BEQ(0, 0, -1), NOP,
+    };
+    machine_load(m, CODE_VA + 0x100, rewrite, sizeof(rewrite) / 4);
+    m->cpu->pc = CODE_VA + 0x100;
+    m->cpu->ctl = CTL_NONE;
+    m->cpu->in_delay_slot = false;
+    machine_step(m, 200);
+    assert_int_equal(m->cpu->gpr[2], 2202);
+    assert_int_not_equal(w->tag, REUSED_VA);             /* code again: watched */
+    machine_free(m);
+}
+
+static void test_page_reused(void **state)
+{
+    (void)state;
+    page_reused(CPU_ACCEL_INTERP);
+    page_reused(CPU_ACCEL_CACHED);
+    page_reused(CPU_ACCEL_JIT);
+}
+
 /* ---- Runs in a code page ----------------------------------------------------------- */
 
 static const int32_t fake_mid[OP_COUNT + 2] = { [0 ... OP_COUNT + 1] = 1 };
@@ -551,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_tlb_remap),
         cmocka_unit_test(test_debugger_write),
         cmocka_unit_test(test_ll_shadowed_mapping),
+        cmocka_unit_test(test_page_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
