@@ -22,6 +22,10 @@ void cpu_resolve_control(cpu_t *cpu);
  * exception or jump, no change of mode or code mapping, no request to leave the run loop,
  * no decoded code reset). */
 uint64_t cpu_jit_step(cpu_t *cpu);
+/* The same for instruction e at cpu->pc, not in a delay slot, when it is LL, SC, LWL, LWR,
+ * SWL, SWR or MTC0 (Coprocessor 0 usable): its operation called directly, without the
+ * interpreter's loop around it. */
+uint64_t cpu_jit_call(cpu_t *cpu, const decoded_insn_t *e);
 
 /* interp.c: ERET's effect (the jump is left in cpu->ctl and cpu->target). */
 void cpu_eret(cpu_t *cpu);

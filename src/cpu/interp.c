@@ -507,6 +507,31 @@ uint64_t cpu_jit_step(cpu_t *cpu)
            code_invalidations != invalidations;
 }
 
+uint64_t cpu_jit_call(cpu_t *cpu, const decoded_insn_t *e)
+{
+    uint64_t counted = ++cpu->icount, invalidations = code_invalidations;
+    uint32_t next = cpu->pc + 4, vpage = cpu->code_vpage;
+    const decoded_insn_t d = *e;       /* a store into this code may reset the entry */
+    uint32_t ea = cpu->gpr[d.rs] + d.imm;
+    switch (d.op) {
+    case OP_ll: do_ll(cpu, &d, ea); break;
+    case OP_sc: do_sc(cpu, &d, ea); break;
+    case OP_lwl: do_lwl(cpu, &d, ea); break;
+    case OP_lwr: do_lwr(cpu, &d, ea); break;
+    case OP_swl: do_swl(cpu, &d, ea); break;
+    case OP_swr: do_swr(cpu, &d, ea); break;
+    case OP_mtc0: cp0_write(cpu, d.rd, d.imm, cpu->gpr[d.rt]); break;
+    default: abort();                  /* jit.c calls for these only */
+    }
+    if (cpu->ctl == CTL_JUMP) {        /* an exception: at its vector */
+        cpu_resolve_control(cpu);
+        return 1;
+    }
+    cpu->pc = next;
+    return cpu->icount != counted || cpu->deadline <= cpu->icount || cpu->halted ||
+           cpu->code_vpage != vpage || code_invalidations != invalidations;
+}
+
 void cpu_execute(cpu_t *cpu)
 {
     if (cpu->debug_active || log_enabled(LOG_EXEC | LOG_CPU))

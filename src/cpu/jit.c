@@ -893,7 +893,22 @@ static void emit_cop0_check(block_t *k, const decoded_insn_t *e)
         x86_patch(usable, b->p);
 }
 
-/* MFC0 and MTC0 of registers that are plain fields (cp0_describe); false for the others. */
+/* Instruction e done by cpu_jit_call (interp.c), which it must be one of: the state stored
+ * as for a step, then native code goes on unless the call says to leave. Not in a delay
+ * slot (false: the generic step), where the branch resolves. */
+static bool emit_jit_call(block_t *k, const decoded_insn_t *e)
+{
+    if (k->branch)
+        return false;
+    cache_write_back(k);
+    emit_state_call(k, index_of(k, e), (uintptr_t)cpu_jit_call, true);
+    x86_jcc(&k->b, X_NE, exit_state);
+    cache_reset(k);
+    return true;
+}
+
+/* MFC0 and MTC0 of registers that are plain fields (cp0_describe) in line, MTC0 of the
+ * others (Status, Count, EntryHi...) through cpu_jit_call; false for MFC0 in a delay slot. */
 static bool emit_cp0_move(block_t *k, const decoded_insn_t *e)
 {
     x86_buf_t *b = &k->b;
@@ -918,8 +933,12 @@ static bool emit_cp0_move(block_t *k, const decoded_insn_t *e)
         }
         return true;
     }
-    if (a.kind != CP0_FIELD || !a.write_mask)
-        return false;
+    if (a.kind != CP0_FIELD || !a.write_mask) {
+        if (k->branch)
+            return false;
+        emit_cop0_check(k, e);
+        return emit_jit_call(k, e);
+    }
     emit_cop0_check(k, e);
     x86_mem_t field = x86_mem(X_RBX, X_NONE, (int32_t)a.offset);
     gpr_load(k, X_RAX, e->rt);
@@ -1096,6 +1115,8 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
 
     case OP_mfc0: case OP_mtc0:
         return emit_cp0_move(k, e);
+    case OP_ll: case OP_sc: case OP_lwl: case OP_lwr: case OP_swl: case OP_swr:
+        return emit_jit_call(k, e);
     case OP_tlbwr: case OP_tlbwi:
         if (k->branch)                        /* a delay slot: the generic step */
             return false;

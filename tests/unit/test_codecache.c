@@ -206,6 +206,34 @@ static void test_jit_loops(void **state)
                        "jit loop, too many registers", NULL);
 }
 
+/* Tier 2 calls the interpreter's operation for LL, SC, the unaligned loads and stores and
+ * MTC0 of a register with side effects (cpu_jit_call), in line: then on in native code, or
+ * out at an exception (the misaligned LL at the end, after the loop). */
+static void test_jit_calls(void **state)
+{
+    (void)state;
+    const uint32_t code[] = {
+        ADDIU(2, 0, 12),
+        LL(3, 0, 4),                /* 0x04: loop */
+        ADDIU(3, 3, 3),
+        SC(3, 0, 4),                /* succeeds: 1 in $3 */
+        SC(3, 0, 4),                /* fails: no LL since */
+        LWL(5, 7, 4),
+        LWR(5, 1, 4),
+        SWL(5, 0x13, 4),
+        SWR(5, 0x11, 4),
+        ADDU(6, 6, 5),
+        MTC0(6, 11, 0),             /* Compare: clears Cause.TI */
+        SLL(7, 2, 8),
+        MTC0(7, 12, 0),             /* Status: the interrupt mask, kernel mode kept */
+        ADDIU(2, 2, -1),
+        BNE(2, 0, -14),             /* back to 0x04 */
+        NOP,
+        LL(3, 2, 4),                /* address error */
+    };
+    compare_program_on(CPU_ACCEL_JIT, code, sizeof(code) / 4, 300, "jit calls", walk_data);
+}
+
 /* The cached tier's two run loops (tier 1 alone, and with tier 2) have their own handlers:
  * switching a machine between them in the middle of its runs must neither run the other
  * loop's decoded entries nor lose the program's place. */
@@ -603,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_loop),
         cmocka_unit_test(test_tier_switch),
         cmocka_unit_test(test_jit_loops),
+        cmocka_unit_test(test_jit_calls),
         cmocka_unit_test(test_faults_in_runs),
         cmocka_unit_test(test_odd_control),
         cmocka_unit_test(test_page_end),
