@@ -448,7 +448,10 @@ static x86_reg_t gpr_def_copy(block_t *k, unsigned d, unsigned s)
  * their semantics. A step in a delay slot always leaves (the branch resolves in it).
  * The commonest steps, a load or store that missed the software TLB (MMIO polling above all)
  * and MFC0 of Count or Random, call out instead (jit_call_out): the same state stored, the
- * same slow path called, without the interpreter's entry and dispatch around it. */
+ * same slow path called, without the interpreter's entry and dispatch around it. So do the
+ * next commonest in Linux, LL/SC, the unaligned loads and stores and MTC0 of Status and
+ * other registers with side effects: cpu_jit_call (interp.c) calls the interpreter's own
+ * operation for them. */
 
 static void emit_btarget(block_t *k);
 
