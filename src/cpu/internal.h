@@ -22,6 +22,17 @@ void cpu_resolve_control(cpu_t *cpu);
  * exception or jump, no change of mode or code mapping, no request to leave the run loop,
  * no decoded code reset). */
 uint64_t cpu_jit_step(cpu_t *cpu);
+/* What every call out of native code checks once its instruction is done (icount was
+ * `counted` after it; the code page and the invalidation count as they were before it):
+ * whether native code must leave instead of going on. A slow bus's access moved icount on
+ * (mmu.c), so the budget must be taken from cpu_t again; an interrupt is due or an exit
+ * requested; the CPU halted; the mode or code mapping changed; decoded code was reset. */
+static inline bool jit_call_must_leave(const cpu_t *cpu, uint64_t counted, uint32_t vpage,
+                                       uint64_t invalidations)
+{
+    return cpu->icount != counted || cpu->deadline <= cpu->icount || cpu->halted ||
+           cpu->code_vpage != vpage || code_invalidations != invalidations;
+}
 /* The same for instruction e at cpu->pc, not in a delay slot, when it is LL, SC, LWL, LWR,
  * SWL, SWR or MTC0 (Coprocessor 0 usable): its operation called directly, without the
  * interpreter's loop around it. */

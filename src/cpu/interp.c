@@ -502,9 +502,8 @@ uint64_t cpu_jit_step(cpu_t *cpu)
     uint32_t next = cpu->pc + 4, vpage = cpu->code_vpage;
     bool in_slot = cpu->ctl == CTL_DELAY_SLOT;
     run_fast(cpu, icount + 1);
-    return in_slot || cpu->pc != next || cpu->ctl != CTL_NONE || cpu->icount != icount + 1 ||
-           cpu->deadline <= cpu->icount || cpu->code_vpage != vpage || cpu->halted ||
-           code_invalidations != invalidations;
+    return in_slot || cpu->pc != next || cpu->ctl != CTL_NONE ||
+           jit_call_must_leave(cpu, icount + 1, vpage, invalidations);
 }
 
 uint64_t cpu_jit_call(cpu_t *cpu, const decoded_insn_t *e)
@@ -528,8 +527,7 @@ uint64_t cpu_jit_call(cpu_t *cpu, const decoded_insn_t *e)
         return 1;
     }
     cpu->pc = next;
-    return cpu->icount != counted || cpu->deadline <= cpu->icount || cpu->halted ||
-           cpu->code_vpage != vpage || code_invalidations != invalidations;
+    return jit_call_must_leave(cpu, counted, vpage, invalidations);
 }
 
 void cpu_execute(cpu_t *cpu)

@@ -543,10 +543,7 @@ static uint64_t jit_call_out(cpu_t *cpu, const decoded_insn_t *e)
     if (!m.store)
         cpu->gpr[rt] = v;                      /* $zero: rt is the sink */
     cpu->pc += 4;
-    /* A slow bus's access moved icount on (mmu.c): native code's budget must be taken
-     * from cpu_t again. */
-    return cpu->icount != counted || cpu->deadline <= cpu->icount || cpu->halted ||
-           cpu->code_vpage != vpage || code_invalidations != invalidations;
+    return jit_call_must_leave(cpu, counted, vpage, invalidations);
 }
 
 /* Whether a step stub of `e` can call out instead: its only stub is the software-TLB miss.
@@ -896,15 +893,19 @@ static void emit_cop0_check(block_t *k, const decoded_insn_t *e)
         x86_patch(usable, b->p);
 }
 
-/* Instruction e done by cpu_jit_call (interp.c), which it must be one of: the state stored
- * as for a step, then native code goes on unless the call says to leave. Not in a delay
- * slot (false: the generic step), where the branch resolves. */
-static bool emit_jit_call(block_t *k, const decoded_insn_t *e)
+/* Instruction e done by a call in line to `fn` (given the entry when `pass_entry`), after
+ * the Coprocessor 0 check when `cop0`: the state stored as for a step, then native code goes
+ * on unless the call says to leave. Not in a delay slot (false: the generic step), where the
+ * branch resolves. */
+static bool emit_call_in_line(block_t *k, const decoded_insn_t *e, uintptr_t fn,
+                              bool pass_entry, bool cop0)
 {
     if (k->branch)
         return false;
+    if (cop0)
+        emit_cop0_check(k, e);
     cache_write_back(k);
-    emit_state_call(k, index_of(k, e), (uintptr_t)cpu_jit_call, true);
+    emit_state_call(k, index_of(k, e), fn, pass_entry);
     x86_jcc(&k->b, X_NE, exit_state);
     cache_reset(k);
     return true;
@@ -917,16 +918,8 @@ static bool emit_cp0_move(block_t *k, const decoded_insn_t *e)
     x86_buf_t *b = &k->b;
     cp0_access_t a = cp0_describe(e->rd, e->imm);
     if (e->op == OP_mfc0) {
-        if (a.kind == CP0_OTHER) {
-            if (k->branch)                    /* a delay slot: the generic step */
-                return false;
-            emit_cop0_check(k, e);
-            cache_write_back(k);
-            emit_state_call(k, index_of(k, e), (uintptr_t)jit_call_out, true);
-            x86_jcc(b, X_NE, exit_state);
-            cache_reset(k);
-            return true;
-        }
+        if (a.kind == CP0_OTHER)
+            return emit_call_in_line(k, e, (uintptr_t)jit_call_out, true, true);
         emit_cop0_check(k, e);
         if (a.kind == CP0_CONST) {
             gpr_set_imm(k, e->rt, a.value);
@@ -936,12 +929,8 @@ static bool emit_cp0_move(block_t *k, const decoded_insn_t *e)
         }
         return true;
     }
-    if (a.kind != CP0_FIELD || !a.write_mask) {
-        if (k->branch)
-            return false;
-        emit_cop0_check(k, e);
-        return emit_jit_call(k, e);
-    }
+    if (a.kind != CP0_FIELD || !a.write_mask)
+        return emit_call_in_line(k, e, (uintptr_t)cpu_jit_call, true, true);
     emit_cop0_check(k, e);
     x86_mem_t field = x86_mem(X_RBX, X_NONE, (int32_t)a.offset);
     gpr_load(k, X_RAX, e->rt);
@@ -1119,16 +1108,10 @@ static bool emit_insn(block_t *k, const decoded_insn_t *e)
     case OP_mfc0: case OP_mtc0:
         return emit_cp0_move(k, e);
     case OP_ll: case OP_sc: case OP_lwl: case OP_lwr: case OP_swl: case OP_swr:
-        return emit_jit_call(k, e);
+        return emit_call_in_line(k, e, (uintptr_t)cpu_jit_call, true, false);
     case OP_tlbwr: case OP_tlbwi:
-        if (k->branch)                        /* a delay slot: the generic step */
-            return false;
-        emit_cop0_check(k, e);
-        cache_write_back(k);
-        emit_helper_call(k, index_of(k, e), e->op == OP_tlbwr ? jit_tlbwr : jit_tlbwi);
-        x86_jcc(b, X_NE, exit_state);
-        cache_reset(k);
-        return true;
+        return emit_call_in_line(k, e, (uintptr_t)(e->op == OP_tlbwr ? jit_tlbwr : jit_tlbwi),
+                                 false, true);
     case OP_eret:
         if (k->branch)
             return false;
